@@ -1,0 +1,121 @@
+"""Country: a Mesa agent that is a thin view of its row in the model's arrays.
+
+Reading ``country.gdp`` reads ``model.state.gdp[country.index]``; nothing is copied,
+so the vectorised economy and the agent never disagree. The agent's own logic is its
+behaviour rules in :meth:`Country.decide`, activated each year in random order
+through Mesa's ``AgentSet``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from tradetiers.economy.production import FIRST_RUNG
+
+if TYPE_CHECKING:
+    from tradetiers.model import TradeModel
+
+#: A behaviour rule: called with the agent during step 2 (decisions).
+DecisionRule = Callable[["Country"], None]
+
+
+class Country(mesa.Agent):
+    """One country; attributes are views of its row in ``model.state``."""
+
+    model: TradeModel
+
+    def __init__(self, model: TradeModel, index: int) -> None:
+        """Create the view of row ``index``.
+
+        Args:
+            model: the owning model.
+            index: the country's row in the state arrays.
+        """
+        super().__init__(model)
+        self.index = index
+
+    # -- identity -------------------------------------------------------------
+    @property
+    def code(self) -> str:
+        """ISO-like code."""
+        return self.model.state.codes[self.index]
+
+    @property
+    def name(self) -> str:
+        """Display name."""
+        return self.model.state.names[self.index]
+
+    @property
+    def is_hegemon(self) -> bool:
+        """Whether this country issues the reserve currency."""
+        return bool(self.model.state.is_hegemon[self.index])
+
+    # -- views of the row -------------------------------------------------------
+    @property
+    def tier(self) -> int:
+        """Current tier (1-4)."""
+        return int(self.model.state.tier[self.index])
+
+    @property
+    def population(self) -> float:
+        """Population, millions."""
+        return float(self.model.state.population[self.index])
+
+    @property
+    def gdp(self) -> float:
+        """GDP in numeraire units."""
+        return float(self.model.state.gdp[self.index])
+
+    @property
+    def gdp_per_capita(self) -> float:
+        """GDP per person."""
+        return self.gdp / self.population
+
+    @property
+    def exports(self) -> float:
+        """Exports, numeraire units."""
+        return float(self.model.state.exports[self.index])
+
+    @property
+    def imports(self) -> float:
+        """Imports, numeraire units."""
+        return float(self.model.state.imports[self.index])
+
+    @property
+    def trade_balance(self) -> float:
+        """Exports minus imports."""
+        return self.exports - self.imports
+
+    @property
+    def productivity(self) -> np.ndarray:
+        """Capability per good: a writable view of the row."""
+        return self.model.state.productivity[self.index]
+
+    @property
+    def labour_shares(self) -> np.ndarray:
+        """Labour share per sector: a writable view of the row."""
+        return self.model.state.labour_shares[self.index]
+
+    @property
+    def manufacturing_share(self) -> float:
+        """Manufacturing value added over GDP."""
+        va = self.model.state.value_added[self.index]
+        total = va.sum()
+        return float(va[FIRST_RUNG:].sum() / total) if total > 0 else 0.0
+
+    # -- behaviour ----------------------------------------------------------------
+    def decide(self) -> None:
+        """Apply this country's behaviour rules (step 2 of the year).
+
+        Rules are functions registered on the model (``model.decision_rules``); each
+        reads the world through the model and sets this country's policies.
+        """
+        for rule in self.model.decision_rules:
+            rule(self)
+
+    def __repr__(self) -> str:
+        return f"Country({self.code}, tier={self.tier}, gdp={self.gdp:.1f})"

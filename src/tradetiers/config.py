@@ -1,0 +1,375 @@
+"""Scenario files (TOML) -> validated, typed settings, with one-line errors.
+
+A scenario names the goods, the countries (or a synthetic-world generator), the
+parameters, the trade graph, an events timeline and a seed. Everything a run needs
+is in it, so that a scenario and a seed reproduce a run anywhere.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from tradetiers.events import EventSpec
+
+DEFAULT_LADDER = ["textiles", "machinery", "cars_appliances", "semiconductors", "ai"]
+PRIMARY_GOODS = ["agriculture", "resources"]
+CODE_PATTERN = r"^[A-Z][A-Z0-9_]{1,7}$"
+
+
+class ScenarioError(ValueError):
+    """A user error in a scenario file: one line naming file, field, value and what is allowed."""
+
+    def __init__(self, source: str, field: str, value: Any, allowed: str) -> None:
+        self.source, self.field, self.value, self.allowed = source, field, value, allowed
+        shown = repr(value)
+        if len(shown) > 60:
+            shown = shown[:57] + "..."
+        super().__init__(f"{source}: {field} = {shown}: {allowed}")
+
+
+class _Strict(BaseModel):
+    """Base for all settings: unknown keys are errors, values are checked on assignment."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class InfoText(_Strict):
+    """The NetLogo 'Info tab', in its order; shown beside every scenario and lesson."""
+
+    what_is_it: str = ""
+    how_it_works: str = ""
+    how_to_use_it: str = ""
+    things_to_notice: str = ""
+    things_to_try: str = ""
+    extending_the_model: str = ""
+    related_models: str = ""
+    credits: str = ""
+
+
+class GoodsSettings(_Strict):
+    """The goods: agriculture, resources and a manufacturing ladder of K rungs (low to high)."""
+
+    ladder: Annotated[list[str], Field(min_length=1, max_length=12)] = Field(
+        default_factory=lambda: list(DEFAULT_LADDER)
+    )
+
+    @model_validator(mode="after")
+    def _unique(self) -> GoodsSettings:
+        names = PRIMARY_GOODS + self.ladder
+        if len(set(names)) != len(names):
+            raise ValueError("ladder rungs must be unique and differ from agriculture/resources")
+        return self
+
+    @property
+    def names(self) -> list[str]:
+        """All traded goods in array order."""
+        return PRIMARY_GOODS + self.ladder
+
+
+class CountrySpec(_Strict):
+    """One country's starting data.
+
+    Units: population in millions, land and deposits in arbitrary endowment units,
+    productivity in output per million workers per year.
+    """
+
+    code: Annotated[str, Field(pattern=CODE_PATTERN)]
+    name: Annotated[str, Field(min_length=1, max_length=80)]
+    population: Annotated[float, Field(gt=0, le=5000)]
+    productivity: dict[str, Annotated[float, Field(ge=0, le=1e6)]] = Field(default_factory=dict)
+    labour_shares: dict[str, Annotated[float, Field(ge=0, le=1)]] | None = None
+    land: Annotated[float, Field(ge=0, le=1e6)] = 0.0
+    deposits: Annotated[float, Field(ge=0, le=1e6)] = 0.0
+    lat: Annotated[float, Field(ge=-90, le=90)] = 0.0
+    lon: Annotated[float, Field(ge=-180, le=180)] = 0.0
+    region: str = ""
+    source: str = ""
+
+
+class SyntheticSettings(_Strict):
+    """Generator for a synthetic world of any size, with given tier proportions."""
+
+    countries: Annotated[int, Field(ge=4, le=5000)] = 8
+    hegemons: Annotated[int, Field(ge=1, le=1)] = 1
+    manufacturers: Annotated[float, Field(gt=0, lt=1)] = 0.4
+    resource_exporters: Annotated[float, Field(gt=0, lt=1)] = 0.25
+    agrarian: Annotated[float, Field(gt=0, lt=1)] = 0.35
+    seed: Annotated[int, Field(ge=0)] = 0
+
+    @model_validator(mode="after")
+    def _shares(self) -> SyntheticSettings:
+        total = self.manufacturers + self.resource_exporters + self.agrarian
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"manufacturers + resource_exporters + agrarian must be 1, is {total}")
+        return self
+
+
+class GraphSettings(_Strict):
+    """The trade network: complete, or each country linked to its k nearest and the hubs."""
+
+    kind: Literal["complete", "sparse", "auto"] = "auto"
+    k: Annotated[int, Field(ge=1, le=100)] = 10
+    hubs: Annotated[int, Field(ge=0, le=100)] = 10
+    suppliers_per_buyer: Annotated[int, Field(ge=1, le=200)] = 12
+    dense_limit: Annotated[int, Field(ge=4, le=2000)] = 500
+
+
+class Parameters(_Strict):
+    """Model parameters; defaults are the stable values found by the design prototype."""
+
+    # production
+    land_elasticity: Annotated[float, Field(gt=0, lt=1)] = 0.4
+    deposit_elasticity: Annotated[float, Field(gt=0, lt=1)] = 0.5
+    resource_input_share: Annotated[float, Field(ge=0, le=0.5)] = 0.15
+    # demand: base budget shares and income elasticities, keyed by good
+    budget_shares: dict[str, Annotated[float, Field(gt=0)]] = Field(default_factory=dict)
+    income_elasticities: dict[str, Annotated[float, Field(ge=-3, le=3)]] = Field(
+        default_factory=dict
+    )
+    # margins (M3): profit share of revenue = floor + (ceiling - floor) * normalised HHI
+    margin_floor: Annotated[float, Field(ge=0, lt=1)] = 0.05
+    margin_ceiling: Annotated[float, Field(gt=0, lt=1)] = 0.53
+    # trade costs: gravity weight exp(-distance_decay * path km / 1000)
+    distance_decay: Annotated[float, Field(ge=0, le=20)] = 0.5
+    # structure: labour moves toward better pay
+    reallocation_speed: Annotated[float, Field(gt=0, le=1)] = 0.2
+    pay_elasticity: Annotated[float, Field(ge=0, le=20)] = 3.0
+    pay_smoothing: Annotated[float, Field(gt=0, le=1)] = 0.5
+    sector_floor: Annotated[float, Field(ge=0, le=0.05)] = 0.01
+    # tiers
+    poorest_income_share: Annotated[float, Field(ge=0, le=1)] = 0.1
+    # numerics
+    sinkhorn_tolerance: Annotated[float, Field(gt=0, le=1e-6)] = 1e-12
+    sinkhorn_max_iter: Annotated[int, Field(ge=10, le=100000)] = 2000
+    unmet_weight: Annotated[float, Field(gt=0, le=1e-2)] = 1e-6
+
+    @model_validator(mode="after")
+    def _margins(self) -> Parameters:
+        if self.margin_ceiling <= self.margin_floor:
+            raise ValueError("margin_ceiling must exceed margin_floor")
+        if self.margin_ceiling + self.resource_input_share >= 1:
+            raise ValueError("margin_ceiling + resource_input_share must be below 1")
+        return self
+
+
+class OutputSettings(_Strict):
+    """What a run keeps; bilateral flows every year are big for large worlds."""
+
+    trade_flows: Literal["every_year", "final_year", "auto"] = "auto"
+
+
+class Scenario(_Strict):
+    """A complete, validated scenario."""
+
+    name: Annotated[str, Field(pattern=r"^[a-z0-9_\-]+$")] = "scenario"
+    title: str = ""
+    summary: str = ""
+    info: InfoText = Field(default_factory=InfoText)
+    start_year: Annotated[int, Field(ge=1000, le=3000)] = 2000
+    years: Annotated[int, Field(ge=1, le=1000)] = 50
+    seed: Annotated[int, Field(ge=0)] = 0
+    hegemon: Annotated[str, Field(pattern=CODE_PATTERN)] | None = None
+    goods: GoodsSettings = Field(default_factory=GoodsSettings)
+    parameters: Parameters = Field(default_factory=Parameters)
+    graph: GraphSettings = Field(default_factory=GraphSettings)
+    output: OutputSettings = Field(default_factory=OutputSettings)
+    synthetic: SyntheticSettings | None = None
+    countries: list[CountrySpec] = Field(default_factory=list)
+    events: list[EventSpec] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _world(self) -> Scenario:
+        if self.synthetic is None and self.countries:
+            _check_countries(self)
+        elif self.synthetic is None:
+            raise ValueError("give either [[countries]] or a [synthetic] generator")
+        elif self.countries:
+            raise ValueError("give [[countries]] or [synthetic], not both")
+        return self
+
+    # -- loading ---------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | Path) -> Scenario:
+        """Load and validate a scenario file (or a shipped scenario by name).
+
+        Raises:
+            ScenarioError: one line naming the file, the field, the value and what is allowed.
+        """
+        file = resolve_scenario_path(path)
+        source = str(path)
+        try:
+            raw = tomllib.loads(file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ScenarioError(source, "file", str(path), "no such file") from None
+        except tomllib.TOMLDecodeError as err:
+            raise ScenarioError(source, "TOML syntax", str(err), "fix the TOML syntax") from None
+        except UnicodeDecodeError:
+            raise ScenarioError(source, "file", "binary", "must be UTF-8 TOML text") from None
+        return cls.from_dict(raw, source=source)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any], source: str = "<scenario>") -> Scenario:
+        """Validate a dict (as parsed from TOML) into a Scenario, raising ScenarioError."""
+        try:
+            return cls.model_validate(raw)
+        except ValidationError as err:
+            raise _as_scenario_error(err, raw, source) from None
+
+    def with_countries(self, countries: list[CountrySpec]) -> Scenario:
+        """Return a copy whose world is the given explicit country list."""
+        data = self.model_dump()
+        data["synthetic"] = None
+        data["countries"] = [c.model_dump() for c in countries]
+        return Scenario.model_validate(data)
+
+    def resolved(self) -> Scenario:
+        """Return the scenario with a synthetic world expanded to explicit countries."""
+        if self.synthetic is None:
+            return self
+        from tradetiers.world import synthetic_countries
+
+        countries = synthetic_countries(self.synthetic, self.goods.names)
+        out = self.with_countries(countries)
+        if out.hegemon is None:
+            out = out.model_copy(update={"hegemon": countries[0].code})
+        return out
+
+
+def _check_countries(sc: Scenario) -> None:
+    goods = set(sc.goods.names)
+    codes: set[str] = set()
+    for i, c in enumerate(sc.countries):
+        if c.code in codes:
+            raise _FieldError(
+                f"countries[{i}].code", c.code, "duplicate code; codes must be unique"
+            )
+        codes.add(c.code)
+        for key in c.productivity:
+            if key not in goods:
+                raise _FieldError(
+                    f"countries[{i}].productivity.{key}",
+                    key,
+                    f"unknown good; one of {sorted(goods)}",
+                )
+        for key in c.labour_shares or {}:
+            if key not in goods:
+                raise _FieldError(
+                    f"countries[{i}].labour_shares.{key}",
+                    key,
+                    f"unknown good; one of {sorted(goods)}",
+                )
+        if not any(v > 0 for v in c.productivity.values()):
+            raise _FieldError(
+                f"countries[{i}].productivity", c.productivity, "at least one good must be > 0"
+            )
+    if len(sc.countries) < 2:
+        raise _FieldError("countries", len(sc.countries), "a world needs at least 2 countries")
+    if sc.hegemon is not None and sc.hegemon not in codes:
+        raise _FieldError("hegemon", sc.hegemon, "must be the code of a listed country")
+    for key in list(sc.parameters.budget_shares) + list(sc.parameters.income_elasticities):
+        if key not in goods:
+            raise _FieldError("parameters", key, f"unknown good; one of {sorted(goods)}")
+    for i, ev in enumerate(sc.events):
+        problem = ev.check(codes, sc.goods.names, sc.start_year, sc.start_year + sc.years)
+        if problem is not None:
+            field, value, allowed = problem
+            raise _FieldError(f"events[{i}].{field}", value, allowed)
+
+
+class _FieldError(ValueError):
+    """Raised inside validators to report a precise field (turned into ScenarioError)."""
+
+    def __init__(self, field: str, value: Any, allowed: str) -> None:
+        super().__init__(allowed)
+        self.field, self.value, self.allowed = field, value, allowed
+
+
+def _as_scenario_error(err: ValidationError, raw: dict[str, Any], source: str) -> ScenarioError:
+    first = err.errors(include_url=False)[0]
+    ctx = first.get("ctx") or {}
+    inner = ctx.get("error")
+    path = _loc_to_path(first["loc"])
+    if isinstance(inner, _FieldError):
+        return ScenarioError(source, inner.field, inner.value, inner.allowed)
+    value = first.get("input")
+    if first["type"] == "extra_forbidden":
+        allowed = _allowed_keys(first["loc"][:-1], raw)
+        return ScenarioError(source, path, value, f"unknown key; allowed keys: {allowed}")
+    message = first["msg"]
+    if message.startswith("Value error, "):
+        message = message[len("Value error, ") :]
+    if isinstance(value, dict):
+        value = "{...}"
+    return ScenarioError(source, path or "scenario", value, message)
+
+
+def _loc_to_path(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for item in loc:
+        if isinstance(item, int):
+            parts.append(f"[{item}]")
+        elif parts:
+            parts.append(f".{item}")
+        else:
+            parts.append(str(item))
+    return "".join(parts)
+
+
+def _allowed_keys(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
+    """List the keys the model at `loc` accepts, to tell the user what is allowed."""
+    model: Any = Scenario
+    node: Any = raw
+    for item in loc:
+        if isinstance(item, int):
+            node = node[item] if isinstance(node, list) and item < len(node) else {}
+            continue
+        if isinstance(model, type) and issubclass(model, BaseModel) and item in model.model_fields:
+            model = _model_of(model.model_fields[item].annotation, node.get(item, {}))
+            node = node.get(item, {}) if isinstance(node, dict) else {}
+        else:
+            # tagged unions (events) are keyed by their `kind`
+            model = _model_of(model, node)
+    model = _model_of(model, node)
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return ", ".join(model.model_fields)
+    return "see the documentation"
+
+
+def _model_of(annotation: Any, node: Any) -> Any:
+    from typing import get_args
+
+    from tradetiers.events import event_model_for
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_of(arg, node)
+        if found is not None:
+            return found
+    if annotation is EventSpec or "EventSpec" in str(annotation):
+        return event_model_for(node.get("kind") if isinstance(node, dict) else None)
+    return None
+
+
+def shipped_configs_dir() -> Path:
+    """The folder of scenarios shipped with the package (the repo's configs/)."""
+    return Path(str(resources.files("tradetiers") / "configs"))
+
+
+def resolve_scenario_path(path: str | Path) -> Path:
+    """Accept a file path or the name of a shipped scenario (e.g. ``teaching``)."""
+    p = Path(path)
+    if p.exists() or p.suffix == ".toml" or "/" in str(path):
+        return p
+    shipped = shipped_configs_dir() / f"{path}.toml"
+    return shipped if shipped.exists() else p
+
+
+def default_scenario() -> Scenario:
+    """The teaching world, the default everywhere."""
+    return Scenario.load(shipped_configs_dir() / "teaching.toml")

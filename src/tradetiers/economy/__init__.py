@@ -1,0 +1,1 @@
+"""Pure, vectorised economy functions ``(arrays, params, rng) -> arrays``; no Mesa needed."""

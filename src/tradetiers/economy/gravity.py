@@ -1,0 +1,337 @@
+"""Bilateral flows: a doubly constrained gravity model solved by Sinkhorn/RAS balancing.
+
+For each good, flows ``X_ij = u_i K_ij v_j`` from supplier i to buyer j, with row sums
+equal to each supplier's sales and column sums equal to each buyer's purchases. The
+kernel ``K_ij = exp(-decay * path_km / 1000) * barrier_ij`` is zero where trade is not
+allowed (no producer, no route, or a barrier of 0), and those zeros are honoured.
+
+Infeasible goods (a group of buyers wants more than their allowed suppliers have)
+make RAS stall. A stalled good is re-solved alone with one dummy supplier and one
+dummy buyer joined by tiny weights: dummy flows are *unmet demand* (the buyer's forced
+saving) and *unsold output* (the seller's lost revenue).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy.sparse import block_diag, csr_array
+
+from tradetiers.economy.network import PathDistances, nearest_source
+
+
+# -- kernels -------------------------------------------------------------------------------
+class DenseKernel:
+    """Kernel as a (G, N, N) array [good, supplier, buyer]; fast up to N of a few hundred."""
+
+    def __init__(self, k: np.ndarray) -> None:
+        self.k = np.ascontiguousarray(k)
+        self.kt = np.ascontiguousarray(k.transpose(0, 2, 1))
+        self.shape = k.shape[0], k.shape[1]
+
+    def row(self, v: np.ndarray) -> np.ndarray:
+        """Sum over buyers of K_ij v_j, (G, N)."""
+        return (self.k @ v[:, :, None])[:, :, 0]
+
+    def col(self, u: np.ndarray) -> np.ndarray:
+        """Sum over suppliers of u_i K_ij, (G, N)."""
+        return (self.kt @ u[:, :, None])[:, :, 0]
+
+    def diagonal(self) -> np.ndarray:
+        """K_ii per good, (G, N)."""
+        return np.diagonal(self.k, axis1=1, axis2=2).copy()
+
+    def buyer_reach(self) -> np.ndarray:
+        """(N, G) bool: the buyer has at least one allowed supplier."""
+        return (self.k > 0).any(axis=1).T
+
+    def good(self, g: int) -> DenseKernel:
+        """The kernel of one good."""
+        return DenseKernel(self.k[g : g + 1])
+
+    def with_dummies(
+        self, g: int, eps: float, suppliers: np.ndarray, buyers: np.ndarray
+    ) -> DenseKernel:
+        """One good's kernel with a dummy supplier (last row) and a dummy buyer (last column)."""
+        n = self.shape[1]
+        k = np.zeros((1, n + 1, n + 1))
+        k[0, :n, :n] = self.k[g]
+        k[0, n, :n] = eps * buyers
+        k[0, :n, n] = eps * suppliers
+        k[0, n, n] = 1.0
+        return DenseKernel(k)
+
+    def flows(self, u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        """All flows (G, N, N)."""
+        return u[:, :, None] * self.k * v[:, None, :]
+
+    def nonzero_flows(self, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, ...]:
+        """(good, supplier, buyer, value) of positive flows."""
+        x = self.flows(u, v)
+        g, i, j = np.nonzero(x)
+        return g, i, j, x[g, i, j]
+
+
+class SparseKernel:
+    """Kernel as one block-diagonal CSR matrix over (good, country); for large sparse worlds."""
+
+    def __init__(self, blocks: list[csr_array]) -> None:
+        self.blocks = blocks
+        self.n = blocks[0].shape[0]
+        self.shape = len(blocks), self.n
+        self.k = csr_array(block_diag(blocks, format="csr"))
+        self.kt = csr_array(self.k.T.tocsr())
+
+    def row(self, v: np.ndarray) -> np.ndarray:
+        """Sum over buyers of K_ij v_j, (G, N)."""
+        return (self.k @ v.ravel()).reshape(self.shape)
+
+    def col(self, u: np.ndarray) -> np.ndarray:
+        """Sum over suppliers of u_i K_ij, (G, N)."""
+        return (self.kt @ u.ravel()).reshape(self.shape)
+
+    def diagonal(self) -> np.ndarray:
+        """K_ii per good, (G, N)."""
+        return self.k.diagonal().reshape(self.shape)
+
+    def buyer_reach(self) -> np.ndarray:
+        """(N, G) bool: the buyer has at least one allowed supplier."""
+        nnz_per_col = np.diff(self.kt.indptr)
+        return (nnz_per_col.reshape(self.shape) > 0).T
+
+    def good(self, g: int) -> SparseKernel:
+        """The kernel of one good."""
+        return SparseKernel([self.blocks[g]])
+
+    def with_dummies(
+        self, g: int, eps: float, suppliers: np.ndarray, buyers: np.ndarray
+    ) -> SparseKernel:
+        """One good's kernel with a dummy supplier (last row) and a dummy buyer (last column)."""
+        n = self.n
+        b = self.blocks[g].tocoo()
+        si, bj = np.flatnonzero(suppliers), np.flatnonzero(buyers)
+        rows = np.concatenate([b.row, np.full(bj.size, n), si, [n]])
+        cols = np.concatenate([b.col, bj, np.full(si.size, n), [n]])
+        data = np.concatenate([b.data, np.full(bj.size, eps), np.full(si.size, eps), [1.0]])
+        return SparseKernel([csr_array((data, (rows, cols)), shape=(n + 1, n + 1))])
+
+    def nonzero_flows(self, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, ...]:
+        """(good, supplier, buyer, value) of positive flows."""
+        coo = self.k.tocoo()
+        x = u.ravel()[coo.row] * coo.data * v.ravel()[coo.col]
+        keep = x > 0
+        r, c = coo.row[keep], coo.col[keep]
+        return r // self.n, r % self.n, c % self.n, x[keep]
+
+
+Kernel = DenseKernel | SparseKernel
+
+
+def build_kernel(
+    distances: PathDistances,
+    producers: np.ndarray,
+    decay: float,
+    suppliers_per_buyer: int,
+    barriers: list[Barrier] | None = None,
+) -> Kernel:
+    """Gravity kernel over each good's support.
+
+    Dense worlds support every (producer, buyer) pair with a finite path. Sparse worlds
+    support each buyer's ``suppliers_per_buyer`` nearest producers by path distance (its
+    nearest producer anywhere if none is near), since on a k-nearest-neighbour graph
+    many buyers have no producing neighbour.
+
+    Args:
+        distances: path distances over the trade graph.
+        producers: (N, G) bool, who has output of g to sell.
+        decay: weight exp(-decay * km / 1000).
+        suppliers_per_buyer: support size per buyer in sparse worlds.
+        barriers: multiplicative factors on (good, supplier, buyer) weights; 0 blocks.
+    """
+    n, n_goods = producers.shape
+    if distances.dense:
+        base = np.exp(-decay * distances.matrix / 1000.0)  # inf -> 0: no route, no trade
+        k = base[None, :, :] * producers.T[:, :, None]
+        for bar in barriers or []:
+            for g in bar.goods:
+                k[g][np.ix_(bar.suppliers, bar.buyers)] *= bar.factor
+        return DenseKernel(k)
+    blocks = []
+    for g in range(n_goods):
+        rows, cols, km = _sparse_support(distances, producers[:, g], suppliers_per_buyer)
+        w = np.exp(-decay * km / 1000.0)
+        for bar in barriers or []:
+            if g in bar.goods:
+                hit = np.isin(rows, bar.suppliers) & np.isin(cols, bar.buyers)
+                w[hit] *= bar.factor
+        keep = w > 0
+        blocks.append(csr_array((w[keep], (rows[keep], cols[keep])), shape=(n, n)))
+    return SparseKernel(blocks)
+
+
+def _sparse_support(
+    distances: PathDistances, producing: np.ndarray, m: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(supplier, buyer, km) pairs: each buyer's m nearest producers by path distance."""
+    near, km = distances.near_index, distances.near_km
+    assert near is not None and km is not None
+    is_prod = producing[near] & np.isfinite(km)
+    rank = np.cumsum(is_prod, axis=1)
+    keep = is_prod & (rank <= m)
+    buyers = np.repeat(np.arange(distances.n), near.shape[1])[keep.ravel()]
+    suppliers = near[keep]
+    dist = km[keep]
+    lonely = np.flatnonzero(~keep.any(axis=1))
+    if lonely.size and producing.any():
+        src, d = nearest_source(distances.adjacency, np.flatnonzero(producing))
+        ok = lonely[np.isfinite(d[lonely])]
+        buyers = np.concatenate([buyers, ok])
+        suppliers = np.concatenate([suppliers, src[ok]])
+        dist = np.concatenate([dist, d[ok]])
+    return suppliers, buyers, dist
+
+
+@dataclass
+class Barrier:
+    """A multiplicative factor on trade weights: 0 blocks (export controls), <1 taxes (tariffs)."""
+
+    goods: list[int]
+    suppliers: np.ndarray
+    buyers: np.ndarray
+    factor: float
+
+
+# -- balancing ------------------------------------------------------------------------------
+@dataclass
+class Allocation:
+    """The year's bilateral allocation (per good g and country i)."""
+
+    u: np.ndarray  # (G, N) supplier scalings
+    v: np.ndarray  # (G, N) buyer scalings
+    sold: np.ndarray  # (G, N) realised row sums
+    bought: np.ndarray  # (G, N) realised column sums
+    domestic: np.ndarray  # (G, N) flows from a country to itself
+    unsold: np.ndarray  # (G, N) output with no buyer (stalled goods only)
+    unmet: np.ndarray  # (G, N) demand with no supplier (stalled goods only)
+    iterations: int
+    stalled: list[int] = field(default_factory=list)
+    dummy_scalings: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+
+    @property
+    def exports(self) -> np.ndarray:
+        """(G, N) sales to other countries."""
+        return self.sold - self.domestic
+
+    @property
+    def imports(self) -> np.ndarray:
+        """(G, N) purchases from other countries."""
+        return self.bought - self.domestic
+
+
+def sinkhorn(
+    kernel: Kernel,
+    sales: np.ndarray,
+    purchases: np.ndarray,
+    tol: float,
+    max_iter: int,
+    u0: np.ndarray | None = None,
+    v0: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
+    """Balance the kernel to the row targets ``sales`` and column targets ``purchases``.
+
+    Convergence: every good's largest row-sum error, relative to its total, is at most
+    ``tol`` (column sums are exact after each column step). Warm-starting from last
+    year's scalings makes a quiet year take a handful of iterations.
+
+    Returns:
+        u, v, iterations, and a (G,) bool of goods that converged.
+    """
+    g, n = kernel.shape
+    u = np.ones((g, n)) if u0 is None or u0.shape != (g, n) else u0.copy()
+    v = np.ones((g, n)) if v0 is None or v0.shape != (g, n) else v0.copy()
+    scale = np.maximum(sales.sum(axis=1, keepdims=True), 1e-300)
+    has_sales, has_demand = sales > 0, purchases > 0
+    v = np.where(has_demand, np.where(v > 0, v, 1.0), 0.0)
+    err = np.full(g, np.inf)
+    it = 0
+    for it in range(1, max_iter + 1):  # noqa: B007 - the count is returned
+        kv = kernel.row(v)
+        err = (np.abs(u * kv - sales) / scale).max(axis=1)
+        if (err <= tol).all():
+            break
+        u = np.divide(sales, kv, out=np.zeros_like(sales), where=has_sales & (kv > 0))
+        ktu = kernel.col(u)
+        v = np.divide(purchases, ktu, out=np.zeros_like(purchases), where=has_demand & (ktu > 0))
+    else:
+        kv = kernel.row(v)
+        err = (np.abs(u * kv - sales) / scale).max(axis=1)
+    col_err = (np.abs(v * kernel.col(u) - purchases) / scale).max(axis=1)
+    return u, v, it, (err <= tol) & (col_err <= tol)
+
+
+def allocate(
+    kernel: Kernel,
+    sales: np.ndarray,
+    purchases: np.ndarray,
+    tol: float = 1e-12,
+    max_iter: int = 2000,
+    unmet_weight: float = 1e-6,
+    warm: Allocation | None = None,
+    known_stalled: set[int] | None = None,
+) -> Allocation:
+    """Allocate each good's sales to buyers; re-solve stalled goods with dummies.
+
+    Args:
+        kernel: gravity weights.
+        sales: (G, N) each supplier's sales value.
+        purchases: (G, N) each buyer's purchase value (same totals per good).
+        tol: relative convergence tolerance on row and column sums.
+        max_iter: iteration cap; a good not converged by then has stalled.
+        unmet_weight: weight of the dummy links.
+        warm: last year's allocation, to warm-start the scalings.
+        known_stalled: goods known to stall on this kernel; go straight to dummies.
+    """
+    u0 = warm.u if warm is not None else None
+    v0 = warm.v if warm is not None else None
+    stalled_known = sorted(known_stalled or set())
+    s_main, p_main = sales.copy(), purchases.copy()
+    s_main[stalled_known] = 0.0  # solved separately below
+    p_main[stalled_known] = 0.0
+    u, v, iters, ok = sinkhorn(kernel, s_main, p_main, tol, max_iter, u0, v0)
+    stalled = sorted(set(stalled_known) | set(np.flatnonzero(~ok).tolist()))
+    g, n = kernel.shape
+    sold = u * kernel.row(v)
+    bought = v * kernel.col(u)
+    domestic = u * kernel.diagonal() * v
+    unsold = np.zeros((g, n))
+    unmet = np.zeros((g, n))
+    dummies: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for gg in stalled:
+        ext = kernel.with_dummies(gg, unmet_weight, sales[gg] > 0, purchases[gg] > 0)
+        total = purchases[gg].sum()
+        rs = np.append(sales[gg], total)[None, :]
+        cs = np.append(purchases[gg], total)[None, :]
+        w0 = warm.dummy_scalings.get(gg) if warm is not None else None
+        uu, vv, it2, _ = sinkhorn(
+            ext,
+            rs,
+            cs,
+            tol,
+            max_iter * 5,
+            None if w0 is None else w0[0],
+            None if w0 is None else w0[1],
+        )
+        iters += it2
+        dummies[gg] = (uu, vv)
+        rows = uu * ext.row(vv)
+        cols = vv * ext.col(uu)
+        diag = uu * ext.diagonal() * vv
+        # the dummy column/row carry unsold and unmet; strip them from the real flows
+        unsold[gg] = uu[0, :n] * unmet_weight * (sales[gg] > 0) * vv[0, n]
+        unmet[gg] = uu[0, n] * unmet_weight * (purchases[gg] > 0) * vv[0, :n]
+        sold[gg] = rows[0, :n] - unsold[gg]
+        bought[gg] = cols[0, :n] - unmet[gg]
+        domestic[gg] = diag[0, :n]
+        u[gg], v[gg] = uu[0, :n], vv[0, :n]
+    return Allocation(u, v, sold, bought, domestic, unsold, unmet, iters, stalled, dummies)

@@ -1,0 +1,175 @@
+"""The scenario timeline: scheduled policies and shocks.
+
+Every event has a ``year`` (when it starts), an optional ``until`` (the first year it
+no longer holds) and a ``kind``. Each kind is a pydantic model in the tagged union
+``EventSpec``; later mechanisms add kinds here. An event acts on the model only
+through the model's public state and methods, in step 1 of the year.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+
+if TYPE_CHECKING:
+    from tradetiers.model import TradeModel
+
+Problem = tuple[str, Any, str] | None
+
+
+class _Event(BaseModel):
+    """Fields shared by every event kind."""
+
+    model_config = ConfigDict(extra="forbid")
+    info: ClassVar[str] = ""
+
+    year: Annotated[int, Field(ge=1000, le=3000)]
+    until: Annotated[int, Field(ge=1000, le=3000)] | None = None
+    note: str = ""
+
+    def check(self, codes: set[str], goods: list[str], start: int, end: int) -> Problem:
+        """Cross-check against the scenario; return (field, value, allowed) or None."""
+        if self.until is not None and self.until <= self.year:
+            return "until", self.until, f"must be after year ({self.year})"
+        return None
+
+    def apply(self, model: TradeModel) -> None:
+        """Start the event (called in the event's year)."""
+        raise NotImplementedError
+
+    def revert(self, model: TradeModel) -> None:
+        """End the event (called in year ``until``); default: nothing to undo."""
+
+    def describe(self) -> str:
+        """One line for event feeds and logs."""
+        span = f"{self.year}" + (f"–{self.until - 1}" if self.until else "")
+        return f"{span} {self.kind}: {self.note or self.info}"  # type: ignore[attr-defined]
+
+
+def _check_codes(field: str, values: list[str], codes: set[str]) -> Problem:
+    for v in values:
+        if v not in codes:
+            return field, v, f"unknown country; one of {sorted(codes)}"
+    return None
+
+
+def _check_goods(field: str, values: list[str], goods: list[str]) -> Problem:
+    for v in values:
+        if v != "all" and v not in goods:
+            return field, v, f"unknown good; one of {[*goods, 'all']}"
+    return None
+
+
+def goods_indices(names: list[str], goods: list[str]) -> list[int]:
+    """Indices of the named goods ('all' means every good)."""
+    if "all" in names:
+        return list(range(len(goods)))
+    return [goods.index(n) for n in names]
+
+
+class ProductivityShock(_Event):
+    """Multiply a country's productivity in some goods (a harvest failure, a war, a boom)."""
+
+    info: ClassVar[str] = "A country's productivity in some goods is multiplied by a factor."
+    kind: Literal["productivity_shock"] = "productivity_shock"
+    country: str
+    goods: Annotated[list[str], Field(min_length=1)] = Field(default_factory=lambda: ["all"])
+    factor: Annotated[float, Field(gt=0, le=100)]
+
+    def check(self, codes: set[str], goods: list[str], start: int, end: int) -> Problem:
+        """Check the country and goods exist."""
+        return (
+            super().check(codes, goods, start, end)
+            or _check_codes("country", [self.country], codes)
+            or _check_goods("goods", self.goods, goods)
+        )
+
+    def apply(self, model: TradeModel) -> None:
+        """Scale the productivity row."""
+        i = model.index_of(self.country)
+        g = goods_indices(self.goods, model.goods)
+        model.state.productivity[i, g] *= self.factor
+
+    def revert(self, model: TradeModel) -> None:
+        """Undo the scaling."""
+        i = model.index_of(self.country)
+        g = goods_indices(self.goods, model.goods)
+        model.state.productivity[i, g] /= self.factor
+
+
+class TradeLink(_Event):
+    """Cut the direct trade link between two countries (a war, a closed strait)."""
+
+    info: ClassVar[str] = "The direct trade link between two countries is cut; trade reroutes."
+    kind: Literal["trade_link_cut"] = "trade_link_cut"
+    between: Annotated[list[str], Field(min_length=2, max_length=2)]
+    _saved: dict[str, Any] | None = PrivateAttr(default=None)
+
+    def check(self, codes: set[str], goods: list[str], start: int, end: int) -> Problem:
+        """Check both countries exist and differ."""
+        problem = super().check(codes, goods, start, end) or _check_codes(
+            "between", self.between, codes
+        )
+        if problem is None and self.between[0] == self.between[1]:
+            return "between", self.between, "two different countries"
+        return problem
+
+    def apply(self, model: TradeModel) -> None:
+        """Remove the edge (if present) and keep it to restore later."""
+        a, b = (model.index_of(c) for c in self.between)
+        graph = model.graph.copy()
+        if graph.has_edge(a, b):
+            self._saved = dict(graph.edges[a, b])
+            graph.remove_edge(a, b)
+        model.graph = graph
+
+    def revert(self, model: TradeModel) -> None:
+        """Restore the edge with its attributes."""
+        saved = self._saved
+        if saved is None:
+            return
+        a, b = (model.index_of(c) for c in self.between)
+        graph = model.graph.copy()
+        graph.add_edge(a, b, **saved)
+        model.graph = graph
+
+
+EventSpec = Annotated[ProductivityShock | TradeLink, Field(discriminator="kind")]
+EVENT_KINDS: dict[str, type[_Event]] = {
+    "productivity_shock": ProductivityShock,
+    "trade_link_cut": TradeLink,
+}
+
+
+def event_model_for(kind: str | None) -> type[BaseModel] | None:
+    """The model class of an event kind (for error messages), if the kind is known."""
+    return EVENT_KINDS.get(kind or "")
+
+
+class Timeline:
+    """Schedules a scenario's events by year and applies them in step 1."""
+
+    def __init__(self, events: list[_Event]) -> None:
+        self._starts: dict[int, list[_Event]] = {}
+        self._ends: dict[int, list[_Event]] = {}
+        for ev in events:
+            ev = ev.model_copy(deep=True)  # each run owns its copies (they may keep state)
+            self._starts.setdefault(ev.year, []).append(ev)
+            if ev.until is not None:
+                self._ends.setdefault(ev.until, []).append(ev)
+
+    def fire(self, model: TradeModel, year: int) -> list[_Event]:
+        """End the events whose ``until`` is this year, then start this year's; return started."""
+        for ev in self._ends.get(year, []):
+            ev.revert(model)
+        started = self._starts.get(year, [])
+        for ev in started:
+            ev.apply(model)
+        return started
+
+    def add(self, event: _Event) -> None:
+        """Schedule an event at run time (used by the UI's levers)."""
+        self._starts.setdefault(event.year, []).append(event)
+        if event.until is not None:
+            self._ends.setdefault(event.until, []).append(event)

@@ -1,0 +1,109 @@
+"""Indicators: what the frames record each year.
+
+World indicators go through Mesa's ``DataCollector`` as model reporters that return
+plain Python scalars. Country indicators are recorded straight from the arrays, a
+whole column at a time: Mesa's agent reporters call Python once per agent per
+reporter per year, which at 5,000 countries would dominate the step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from tradetiers.economy.production import AGRICULTURE, FIRST_RUNG, RESOURCES
+
+if TYPE_CHECKING:
+    from tradetiers.model import TradeModel
+
+
+def manufacturing_share(value_added: np.ndarray) -> np.ndarray:
+    """Manufacturing value added over total value added, per country."""
+    total = value_added.sum(axis=1)
+    manu = value_added[:, FIRST_RUNG:].sum(axis=1)
+    return np.divide(manu, total, out=np.zeros_like(total), where=total > 0)
+
+
+def sector_share(value_added: np.ndarray, good: int) -> np.ndarray:
+    """One sector's value added over total, per country."""
+    total = value_added.sum(axis=1)
+    return np.divide(value_added[:, good], total, out=np.zeros_like(total), where=total > 0)
+
+
+def world_reporters(model: TradeModel) -> dict[str, Callable[[Any], Any]]:
+    """Model reporters for the world frame (each returns a plain Python scalar)."""
+    s = model.state
+
+    def heg_index() -> int | None:
+        idx = np.flatnonzero(s.is_hegemon)
+        return int(idx[0]) if idx.size else None
+
+    def heg_manu(m: TradeModel) -> float:
+        i = heg_index()
+        return float(manufacturing_share(m.state.value_added)[i]) if i is not None else float("nan")
+
+    reporters: dict[str, Callable[[Any], Any]] = {
+        "year": lambda m: int(m.year),
+        "world_gdp": lambda m: float(m.state.gdp.sum()),
+        "world_trade": lambda m: float(m.state.exports.sum()),
+        "hegemon": lambda m: m.state.codes[heg_index()] if heg_index() is not None else "",
+        "hegemon_manufacturing_share": heg_manu,
+        "unmet_demand": lambda m: float(m.last.allocation.unmet.sum()),
+        "unsold_output": lambda m: float(m.last.allocation.unsold.sum()),
+        "sinkhorn_iterations": lambda m: int(m.last.allocation.iterations),
+    }
+    for t in (1, 2, 3, 4):
+        reporters[f"countries_tier_{t}"] = lambda m, t=t: int((m.state.tier == t).sum())
+    for g, name in enumerate(model.goods):
+        reporters[f"price_{name}"] = lambda m, g=g: float(m.prices[g])
+        reporters[f"margin_{name}"] = lambda m, g=g: float(m.last.margins[g])
+    return reporters
+
+
+class CountryRecorder:
+    """Collects the country panel as whole columns each year; builds a tidy frame on demand."""
+
+    def __init__(self, model: TradeModel) -> None:
+        self.model = model
+        self._years: list[dict[str, np.ndarray]] = []
+
+    def record(self) -> None:
+        """Record this year's columns."""
+        m, s = self.model, self.model.state
+        n = s.n
+        va = s.value_added
+        cols: dict[str, np.ndarray] = {
+            "year": np.full(n, m.year, dtype=np.int64),
+            "tier": s.tier.copy(),
+            "population": s.population.copy(),
+            "gdp": s.gdp.copy(),
+            "gdp_per_capita": s.gdp_per_capita,
+            "manufacturing_share": manufacturing_share(va),
+            "resources_share": sector_share(va, RESOURCES),
+            "agriculture_share": sector_share(va, AGRICULTURE),
+            "exports": s.exports.copy(),
+            "imports": s.imports.copy(),
+            "trade_balance": s.trade_balance,
+            "rents": s.rents.sum(axis=1),
+        }
+        for k, rung in enumerate(m.rungs):
+            cols[f"capability_{rung}"] = s.productivity[:, FIRST_RUNG + k].copy()
+        for g, good in enumerate(m.goods):
+            cols[f"labour_{good}"] = s.labour_shares[:, g].copy()
+        self._years.append(cols)
+
+    def frame(self) -> pd.DataFrame:
+        """Tidy frame: one row per (year, country)."""
+        s = self.model.state
+        if not self._years:
+            return pd.DataFrame(columns=["year", "country"])
+        keys = self._years[0].keys()
+        data = {k: np.concatenate([y[k] for y in self._years]) for k in keys}
+        reps = len(self._years)
+        df = pd.DataFrame(data)
+        df.insert(1, "country", np.tile(np.array(s.codes, dtype=object), reps))
+        df.insert(2, "name", np.tile(np.array(s.names, dtype=object), reps))
+        return df
