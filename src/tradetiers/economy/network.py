@@ -96,12 +96,16 @@ class PathDistances:
 
     In nearest-list form, ``near_index[j]`` are the M nodes closest to j by path
     distance (j itself first) and ``near_km[j]`` their distances; ``inf`` pads.
+    ``hubs`` are the countries linked to at least half of all others (the big
+    economies), with their distances to everyone in ``hub_km`` (H, N).
     """
 
     n: int
     matrix: np.ndarray | None = None
     near_index: np.ndarray | None = None
     near_km: np.ndarray | None = None
+    hubs: np.ndarray | None = None
+    hub_km: np.ndarray | None = None
     adjacency: csr_array | None = None
 
     @property
@@ -118,16 +122,31 @@ def path_distances(graph: nx.Graph, n: int, dense: bool, nearest: int = 64) -> P
     m = min(nearest, n)
     near_index = np.empty((n, m), dtype=np.int64)
     near_km = np.empty((n, m))
+    # Searches stop at a radius (hubs, linked to everyone, make unbounded searches
+    # slow); rows that find fewer than m countries within it are searched again wider.
+    radius = 4.0 * float(np.percentile(adj.data, 10)) if adj.nnz else np.inf
+    todo = np.arange(n)
     chunk = max(1, 4_000_000 // n)  # bounded memory: chunk rows of the distance matrix at once
-    for start in range(0, n, chunk):
-        rows = np.arange(start, min(n, start + chunk))
-        dist = dijkstra(adj, directed=False, indices=rows)
-        part = np.argpartition(dist, m - 1, axis=1)[:, :m]
-        pd = np.take_along_axis(dist, part, axis=1)
-        order = np.argsort(pd, axis=1, kind="stable")
-        near_index[rows] = np.take_along_axis(part, order, axis=1)
-        near_km[rows] = np.take_along_axis(pd, order, axis=1)
-    return PathDistances(n=n, near_index=near_index, near_km=near_km, adjacency=adj)
+    while todo.size:
+        short = []
+        for start in range(0, todo.size, chunk):
+            rows = todo[start : start + chunk]
+            dist = dijkstra(adj, directed=False, indices=rows, limit=radius)
+            found = np.isfinite(dist).sum(axis=1)
+            lacking = (found < m) & np.isfinite(radius)
+            short.append(rows[lacking])
+            part = np.argpartition(dist, m - 1, axis=1)[:, :m]
+            pd = np.take_along_axis(dist, part, axis=1)
+            order = np.argsort(pd, axis=1, kind="stable")
+            near_index[rows] = np.take_along_axis(part, order, axis=1)
+            near_km[rows] = np.take_along_axis(pd, order, axis=1)
+        todo = np.concatenate(short)
+        radius = radius * 2 if radius < 1e5 else np.inf
+    hubs = np.flatnonzero(np.diff(adj.indptr) >= n // 2)
+    hub_km = dijkstra(adj, directed=False, indices=hubs) if hubs.size else np.zeros((0, n))
+    return PathDistances(
+        n=n, near_index=near_index, near_km=near_km, hubs=hubs, hub_km=hub_km, adjacency=adj
+    )
 
 
 def nearest_source(adj: csr_array, sources: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
