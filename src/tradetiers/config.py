@@ -146,7 +146,7 @@ class Parameters(_Strict):
     # numerics
     sinkhorn_tolerance: Annotated[float, Field(gt=0, le=1e-6)] = 1e-12
     sinkhorn_max_iter: Annotated[int, Field(ge=10, le=100000)] = 2000
-    unmet_weight: Annotated[float, Field(gt=0, le=1e-2)] = 1e-6
+    unmet_weight: Annotated[float, Field(gt=0, le=1e-2)] = 1e-4
 
     @model_validator(mode="after")
     def _margins(self) -> Parameters:
