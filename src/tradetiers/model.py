@@ -90,7 +90,7 @@ class TradeModel(mesa.Model):
         self.last: YearResult | None = None
         mode = sc.output.trade_flows
         self.keep_all_flows = mode == "every_year" or (mode == "auto" and n <= 50)
-        self._flows: dict[int, pd.DataFrame] = {}
+        self._flows: list[tuple[int, tuple[np.ndarray, ...]]] = []
         Country.create_agents(self, n, index=list(range(n)))
         self.countries: list[Country] = sorted(self.agents, key=lambda a: a.index)
         self.recorder = CountryRecorder(self)
@@ -222,7 +222,7 @@ class TradeModel(mesa.Model):
         mean_pc = s.gdp.sum() / s.population.sum()
         self.relative_income = np.maximum(s.gdp_per_capita / mean_pc, 1e-6)
         if self.keep_all_flows:
-            self._flows[self.year] = self._flow_frame()
+            self._flows.append((self.year, self._flow_arrays()))
 
     def _restructure(self) -> None:
         s, p = self.state, self.scenario.parameters
@@ -263,21 +263,13 @@ class TradeModel(mesa.Model):
         s.tier = new_tier
 
     # -- results -------------------------------------------------------------------
-    def _flow_frame(self) -> pd.DataFrame:
+    def _flow_arrays(self) -> tuple[np.ndarray, ...]:
+        """This year's cross-border flows as (good, exporter, importer, value) arrays."""
         assert self.last is not None and self._kernel is not None
         a = self.last.allocation
         g, i, j, x = self._kernel.nonzero_flows(a.u, a.v)
         keep = i != j
-        codes = np.array(self.state.codes)
-        return pd.DataFrame(
-            {
-                "year": self.year,
-                "exporter": codes[i[keep]],
-                "importer": codes[j[keep]],
-                "good": np.array(self.goods)[g[keep]],
-                "value": x[keep],
-            }
-        )
+        return g[keep], i[keep], j[keep], x[keep]
 
     def world_frame(self) -> pd.DataFrame:
         """World indicators, one row per year."""
@@ -294,15 +286,17 @@ class TradeModel(mesa.Model):
         scenario's ``output.trade_flows``).
         """
         if self.keep_all_flows:
-            frames = list(self._flows.values())
+            years = self._flows
         else:
-            frames = [self._flow_frame()] if self.last is not None else []
-        if not frames:
+            years = [(self.year - 1, self._flow_arrays())] if self.last is not None else []
+        if not years:
             return pd.DataFrame(columns=["year", "exporter", "importer", "good", "value"])
-        out = pd.concat(frames, ignore_index=True)
-        if not self.keep_all_flows:
-            out["year"] = self.year - 1
-        return out
+        year = np.concatenate([np.full(arrs[0].size, y) for y, arrs in years])
+        g, i, j, x = (np.concatenate([arrs[k] for _, arrs in years]) for k in range(4))
+        codes, goods = np.array(self.state.codes, dtype=object), np.array(self.goods, dtype=object)
+        return pd.DataFrame(
+            {"year": year, "exporter": codes[i], "importer": codes[j], "good": goods[g], "value": x}
+        )
 
     def event_frame(self) -> pd.DataFrame:
         """The log of notable events (tier changes, scheduled events, stalls)."""

@@ -252,14 +252,18 @@ class Allocation:
 
 
 def _relaxed(old: np.ndarray, new: np.ndarray, omega: float) -> np.ndarray:
-    """Over-relaxed scaling update ``old^(1-ω) new^ω`` (plain Sinkhorn at ω = 1)."""
+    """Over-relaxed scaling update ``old^(1-ω) new^ω`` (plain Sinkhorn at ω = 1).
+
+    Where either factor is zero the plain update is kept (inf/nan there are masked).
+    """
     if omega == 1.0:
         return new
-    ok = (old > 0) & (new > 0)
-    out = np.where(ok, 0.0, new)
-    np.power(old, 1.0 - omega, out=out, where=ok)
-    out[ok] *= new[ok] ** omega
-    return out
+    return np.where((old > 0) & (new > 0), old ** (1.0 - omega) * new**omega, new)
+
+
+def _safe(x: np.ndarray) -> np.ndarray:
+    """Zeros become infinity, so that ``target / safe(x)`` is 0 where nothing can flow."""
+    return np.where(x > 0, x, np.inf)
 
 
 def sinkhorn(
@@ -279,9 +283,10 @@ def sinkhorn(
     total, is at most ``tol``. The updates are over-relaxed (Thibault et al. 2017,
     "Overrelaxed Sinkhorn-Knopp"), which cuts iterations several-fold; if an
     over-relaxed sweep makes the error grow, the solver falls back to plain RAS.
-    A good whose error stops falling has *stalled* (it is infeasible) and is reported
-    as not converged without iterating further. Warm-starting from last year's
-    scalings makes a quiet year cheap.
+    A good whose error stops halving over 200 iterations has *stalled* (it is
+    infeasible) and is reported as not converged without iterating further.
+    Warm-starting from last year's scalings makes a quiet year cheap. The loop is
+    kept lean: at small N its cost is the number of numpy calls, not arithmetic.
 
     Returns:
         u, v, iterations, and a (G,) bool of goods that converged.
@@ -289,11 +294,10 @@ def sinkhorn(
     g, n = kernel.shape
     u = np.ones((g, n)) if u0 is None or u0.shape != (g, n) else u0.copy()
     v = np.ones((g, n)) if v0 is None or v0.shape != (g, n) else v0.copy()
-    scale = np.maximum(sales.sum(axis=1, keepdims=True), 1e-300)
-    has_sales, has_demand = sales > 0, purchases > 0
-    u = np.where(has_sales & np.isfinite(u), u, 0.0)
+    inv_scale = 1.0 / np.maximum(sales.sum(axis=1), 1e-300)
+    has_demand = purchases > 0
+    u = np.where((sales > 0) & np.isfinite(u), u, 0.0)
     v = np.where(has_demand & np.isfinite(v) & (v > 0), v, has_demand * 1.0)
-    err = np.full(g, np.inf)
     col_err = np.full(g, np.inf)
     best = np.full(g, np.inf)
     checkpoint = np.full(g, np.inf)
@@ -302,26 +306,21 @@ def sinkhorn(
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for it in range(1, max_iter + 1):
             kv = kernel.row(v)
-            err = np.nan_to_num((np.abs(u * kv - sales) / scale).max(axis=1), nan=np.inf)
-            err = np.maximum(err, col_err)
+            err = np.maximum(np.abs(u * kv - sales).max(axis=1) * inv_scale, col_err)
             if omega != 1.0 and (err > 10 * best).any():
                 omega = 1.0  # over-relaxation misbehaves here: plain RAS always converges
-            best = np.minimum(best, err)
+            np.fmin(best, err, out=best)
             if detect_stalls and it % 200 == 0:
-                stalled |= (err > tol) & (err > 0.5 * checkpoint)
-                checkpoint = err.copy()
+                stalled |= ~(err <= tol) & ~(err <= 0.5 * checkpoint)  # NaN counts as stalled
+                checkpoint = err
             if ((err <= tol) | stalled).all():
                 break
-            u_new = np.divide(sales, kv, out=np.zeros_like(sales), where=has_sales & (kv > 0))
-            u = _relaxed(u, u_new, omega)
+            u = _relaxed(u, sales / _safe(kv), omega)
             ktu = kernel.col(u)
-            v_new = np.divide(
-                purchases, ktu, out=np.zeros_like(purchases), where=has_demand & (ktu > 0)
-            )
-            v = _relaxed(v, v_new, omega)
-            col_err = np.nan_to_num((np.abs(v * ktu - purchases) / scale).max(axis=1), nan=np.inf)
-        col_err = (np.abs(v * kernel.col(u) - purchases) / scale).max(axis=1)
-        row_err = (np.abs(u * kernel.row(v) - sales) / scale).max(axis=1)
+            v = _relaxed(v, purchases / _safe(ktu), omega)
+            col_err = np.abs(v * ktu - purchases).max(axis=1) * inv_scale
+        col_err = np.abs(v * kernel.col(u) - purchases).max(axis=1) * inv_scale
+        row_err = np.abs(u * kernel.row(v) - sales).max(axis=1) * inv_scale
     converged = (row_err <= tol) & (col_err <= tol) & np.isfinite(u).all(1) & np.isfinite(v).all(1)
     return u, v, it, converged
 
