@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
 
 from tradetiers import cli
 from tradetiers.config import Scenario, ScenarioError
@@ -89,7 +88,7 @@ CASES = [
         "toml_syntax_unclosed_string",
         replace_once('name = "Hegemonia"', 'name = "Hegemonia'),
         "TOML syntax",
-        ("fix the TOML syntax", "line 26"),
+        ("line 26, column",),
     ),
     Bad(
         "unknown_top_level_key",
@@ -118,8 +117,8 @@ CASES = [
     Bad(
         "margin_floor_above_ceiling",
         with_parameters("margin_floor = 0.6\nmargin_ceiling = 0.3"),
-        "parameters",
-        ("margin_ceiling must exceed margin_floor",),
+        "parameters.margin_ceiling",
+        ("must exceed margin_floor (0.6)",),
     ),
     Bad(
         "event_unknown_country",
@@ -150,7 +149,7 @@ CASES = [
         synthetic(
             "countries = 10\nmanufacturers = 0.5\nresource_exporters = 0.3\nagrarian = 0.3\n"
         ),
-        "synthetic",
+        "synthetic.agrarian",
         ("manufacturers + resource_exporters + agrarian must be 1",),
     ),
     Bad(
@@ -162,14 +161,14 @@ CASES = [
     Bad(
         "event_unknown_kind",
         with_event(kind="meteor_strike", year=2010),
-        "events[0]",
-        ("meteor_strike", "productivity_shock", "trade_link_cut"),
+        "events[0].kind",
+        ("meteor_strike", "unknown event kind", "productivity_shock", "trade_link_cut"),
     ),
     Bad(
         "country_without_name",
         replace_once('name = "Fabrica"\n', ""),
         "countries[2].name",
-        ("Field required",),
+        ("missing required field",),
     ),
     Bad(
         "code_lower_case",
@@ -241,7 +240,7 @@ CASES = [
     Bad(
         "no_world",
         BASE[: BASE.index("[[countries]]")].replace('hegemon = "HEG"\n', ""),
-        "scenario",
+        "countries",
         ("[[countries]]", "[synthetic]"),
         in_subprocess=False,
     ),
@@ -250,6 +249,20 @@ CASES = [
         synthetic("countries = 6000\n"),
         "synthetic.countries",
         ("less than or equal to 5000",),
+        in_subprocess=False,
+    ),
+    Bad(
+        "event_before_the_start",
+        with_event(kind="productivity_shock", year=1990, country="MAN", factor=0.5),
+        "events[0].year",
+        ("start_year (2000)",),
+        in_subprocess=False,
+    ),
+    Bad(
+        "population_is_a_boolean",
+        replace_once("population = 70", "population = true"),
+        "countries[2].population",
+        ("valid number",),
         in_subprocess=False,
     ),
     Bad("file_missing", None, "file", ("no such file",), in_subprocess=False),
@@ -340,7 +353,7 @@ def test_load_raises_one_line_scenario_error(case: Bad, tmp_path: Path):
     assert "\n" not in message
     assert err.field == case.field
     assert err.source == str(path)
-    assert message.startswith(f"{path}: {case.field} = "), message
+    assert message.startswith(f"{path}: {case.field}"), message
     assert path.name in message
     for words in case.allowed:
         assert words in message, f"{words!r} not in {message!r}"
@@ -357,7 +370,7 @@ def test_cli_prints_one_line_and_exits_2(
     path, out, proc = result.path, result.out, result.proc
     line = assert_one_line_error(proc)
     assert path.name in line
-    assert f"{case.field} = " in line
+    assert f": {case.field}" in line
     for words in case.allowed:
         assert words in line
     # the CLI line is the library's message, verbatim
@@ -383,12 +396,7 @@ def test_cli_unknown_option(cli_results):
     assert not result.out.exists()
 
 
-# -- known defects in src/ (strict xfail: they turn into failures once fixed) ------------------
-@pytest.mark.xfail(
-    strict=True,
-    reason="_allowed_keys picks the first union member (ProductivityShock) for every event, "
-    "and the error path includes the tag: events[0].trade_link_cut.strength",
-)
+# -- defects found and fixed: kept as regression tests ---------------------------------------
 @pytest.mark.parametrize(
     ("kind", "fields", "must_list", "must_not_list"),
     [
@@ -419,7 +427,7 @@ def test_event_unknown_key_names_the_event_fields(
 
 
 SYNTHETIC_CROSS_CHECKS = [
-    pytest.param(True, "", "hegemon", id="hegemon_not_a_country"),
+    pytest.param(True, "", "hegemon", id="hegemon_not_the_generated_one"),
     pytest.param(
         False,
         with_event("", kind="productivity_shock", year=2010, country="XYZ", factor=0.5),
@@ -435,19 +443,12 @@ SYNTHETIC_CROSS_CHECKS = [
     pytest.param(
         False,
         "\n[parameters]\nbudget_shares = { coffee = 0.2 }\n",
-        "parameters",
+        "parameters.budget_shares.coffee",
         id="budget_share_unknown_good",
     ),
 ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValidationError,
-    reason="a [synthetic] scenario skips _check_countries at load; the check runs in "
-    "resolved() -> with_countries() -> Scenario.model_validate, which raises a raw pydantic "
-    "ValidationError instead of ScenarioError",
-)
 @pytest.mark.parametrize(("keep_hegemon", "tail", "field"), SYNTHETIC_CROSS_CHECKS)
 def test_synthetic_scenario_cross_checks_raise_scenario_error(
     tmp_path: Path, keep_hegemon: bool, tail: str, field: str
@@ -455,16 +456,10 @@ def test_synthetic_scenario_cross_checks_raise_scenario_error(
     path = tmp_path / "bad.toml"
     path.write_text(synthetic("countries = 10\n" + tail, keep_hegemon), encoding="utf-8")
     with pytest.raises(ScenarioError) as info:
-        Scenario.load(path).resolved()
+        Scenario.load(path)  # caught at load, before the world is generated
     assert info.value.field == field
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValidationError,
-    reason="resolved() raises pydantic ValidationError inside TradeModel(); cli.main only "
-    "catches ScenarioError, so `tradetiers run` prints a traceback and exits 1",
-)
 def test_cli_synthetic_with_unknown_hegemon(tmp_path: Path, capsys):
     case = Bad(
         "synthetic_unknown_hegemon",
@@ -477,17 +472,11 @@ def test_cli_synthetic_with_unknown_hegemon(tmp_path: Path, capsys):
     assert not result.out.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IsADirectoryError,
-    reason="Scenario.load catches FileNotFoundError but not IsADirectoryError/PermissionError",
-)
 def test_load_of_a_directory_is_a_scenario_error(tmp_path: Path):
     with pytest.raises(ScenarioError):
         Scenario.load(tmp_path)
 
 
-@pytest.mark.xfail(strict=True, reason="pydantic lax mode turns TOML `true` into 1.0")
 def test_boolean_population_is_rejected(tmp_path: Path):
     path = tmp_path / "bad.toml"
     path.write_text(replace_once("population = 70", "population = true"), encoding="utf-8")
@@ -495,11 +484,6 @@ def test_boolean_population_is_rejected(tmp_path: Path):
         Scenario.load(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ScenarioError cuts the shown value to 60 characters, so a long TOML error "
-    "loses its '(at line N, column M)' location",
-)
 def test_toml_error_keeps_its_line_number(tmp_path: Path):
     path = tmp_path / "bad.toml"
     # `countries = [...]` followed by [[countries]] tables: a long tomllib message

@@ -141,13 +141,7 @@ def test_model_runs_on_a_synthetic_world(n: int):
         assert max(tiers.get(t, 0) for t in (2, 3, 4)) < 0.8 * n, tiers
 
 
-# -- known defects in src/ (strict xfail: they turn into failures once fixed) ------------------
-@pytest.mark.xfail(
-    strict=True,
-    reason="synthetic_countries: n_man = others - n_res - n_agr goes negative when "
-    "round(others * resource_exporters) + n_agr > others; ['manufacturer'] * -1 is empty, "
-    "so the world has more countries than asked (4 asked, 5 made) or no manufacturer",
-)
+# -- defects found and fixed: kept as regression tests ---------------------------------------
 @pytest.mark.parametrize(
     ("n", "shares"),
     [

@@ -7,6 +7,7 @@ is in it, so that a scenario and a seed reproduce a run anywhere.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -21,11 +22,17 @@ PRIMARY_GOODS = ["agriculture", "resources"]
 CODE_PATTERN = r"^[A-Z][A-Z0-9_]{1,7}$"
 
 
+MISSING = object()  #: marks a field that is absent (no value to show)
+
+
 class ScenarioError(ValueError):
     """A user error in a scenario file: one line naming file, field, value and what is allowed."""
 
     def __init__(self, source: str, field: str, value: Any, allowed: str) -> None:
         self.source, self.field, self.value, self.allowed = source, field, value, allowed
+        if value is MISSING:
+            super().__init__(f"{source}: {field}: {allowed}")
+            return
         shown = repr(value)
         if len(shown) > 60:
             shown = shown[:57] + "..."
@@ -33,9 +40,13 @@ class ScenarioError(ValueError):
 
 
 class _Strict(BaseModel):
-    """Base for all settings: unknown keys are errors, values are checked on assignment."""
+    """Base for all settings: unknown keys are errors and types are strict.
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+    TOML has real numbers and booleans, so ``population = true`` or ``"70"`` is a
+    mistake, not something to coerce. Values are checked on assignment too.
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, strict=True)
 
 
 class InfoText(_Strict):
@@ -62,7 +73,9 @@ class GoodsSettings(_Strict):
     def _unique(self) -> GoodsSettings:
         names = PRIMARY_GOODS + self.ladder
         if len(set(names)) != len(names):
-            raise ValueError("ladder rungs must be unique and differ from agriculture/resources")
+            raise _FieldError(
+                "ladder", self.ladder, "rungs must be unique and differ from agriculture/resources"
+            )
         return self
 
     @property
@@ -105,8 +118,18 @@ class SyntheticSettings(_Strict):
     def _shares(self) -> SyntheticSettings:
         total = self.manufacturers + self.resource_exporters + self.agrarian
         if abs(total - 1.0) > 1e-6:
-            raise ValueError(f"manufacturers + resource_exporters + agrarian must be 1, is {total}")
+            raise _FieldError(
+                "agrarian",
+                self.agrarian,
+                f"manufacturers + resource_exporters + agrarian must be 1, is {total:g}",
+            )
         return self
+
+    @property
+    def codes(self) -> list[str]:
+        """The codes the generator gives its countries (country 0 is the hegemon)."""
+        width = 4 if self.countries > 999 else 3
+        return [f"C{i:0{width}d}" for i in range(self.countries)]
 
 
 class GraphSettings(_Strict):
@@ -151,9 +174,17 @@ class Parameters(_Strict):
     @model_validator(mode="after")
     def _margins(self) -> Parameters:
         if self.margin_ceiling <= self.margin_floor:
-            raise ValueError("margin_ceiling must exceed margin_floor")
+            raise _FieldError(
+                "margin_ceiling",
+                self.margin_ceiling,
+                f"must exceed margin_floor ({self.margin_floor})",
+            )
         if self.margin_ceiling + self.resource_input_share >= 1:
-            raise ValueError("margin_ceiling + resource_input_share must be below 1")
+            raise _FieldError(
+                "margin_ceiling",
+                self.margin_ceiling,
+                f"plus resource_input_share ({self.resource_input_share}) must be below 1",
+            )
         return self
 
 
@@ -186,10 +217,22 @@ class Scenario(_Strict):
     def _world(self) -> Scenario:
         if self.synthetic is None and self.countries:
             _check_countries(self)
+            _cross_check(self, {c.code for c in self.countries})
         elif self.synthetic is None:
-            raise ValueError("give either [[countries]] or a [synthetic] generator")
+            raise _FieldError(
+                "countries", MISSING, "give either [[countries]] or a [synthetic] generator"
+            )
         elif self.countries:
-            raise ValueError("give [[countries]] or [synthetic], not both")
+            raise _FieldError("synthetic", MISSING, "give [[countries]] or [synthetic], not both")
+        else:
+            codes = self.synthetic.codes
+            if self.hegemon is not None and self.hegemon != codes[0]:
+                raise _FieldError(
+                    "hegemon",
+                    self.hegemon,
+                    f"a synthetic world's hegemon is the generated {codes[0]} (or leave it out)",
+                )
+            _cross_check(self, set(codes))
         return self
 
     # -- loading ---------------------------------------------------------------
@@ -206,8 +249,24 @@ class Scenario(_Strict):
             raw = tomllib.loads(file.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ScenarioError(source, "file", str(path), "no such file") from None
+        except IsADirectoryError:
+            raise ScenarioError(
+                source, "file", str(path), "is a directory, not a scenario file"
+            ) from None
+        except PermissionError:
+            raise ScenarioError(
+                source, "file", str(path), "cannot be read (permission denied)"
+            ) from None
+        except OSError as err:
+            raise ScenarioError(
+                source, "file", str(path), f"cannot be read ({err.strerror})"
+            ) from None
         except tomllib.TOMLDecodeError as err:
-            raise ScenarioError(source, "TOML syntax", str(err), "fix the TOML syntax") from None
+            message = str(err)
+            where = re.search(r"\(at (line \d+, column \d+)\)", message)
+            what = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+            location = where.group(1) if where else "end of file"
+            raise ScenarioError(source, "TOML syntax", MISSING, f"{what} at {location}") from None
         except UnicodeDecodeError:
             raise ScenarioError(source, "file", "binary", "must be UTF-8 TOML text") from None
         return cls.from_dict(raw, source=source)
@@ -225,7 +284,7 @@ class Scenario(_Strict):
         data = self.model_dump()
         data["synthetic"] = None
         data["countries"] = [c.model_dump() for c in countries]
-        return Scenario.model_validate(data)
+        return Scenario.from_dict(data, source=f"<{self.name}>")
 
     def resolved(self) -> Scenario:
         """Return the scenario with a synthetic world expanded to explicit countries."""
@@ -241,6 +300,7 @@ class Scenario(_Strict):
 
 
 def _check_countries(sc: Scenario) -> None:
+    """Checks of an explicit country list: unique codes, known goods, some capability."""
     goods = set(sc.goods.names)
     codes: set[str] = set()
     for i, c in enumerate(sc.countries):
@@ -271,9 +331,17 @@ def _check_countries(sc: Scenario) -> None:
         raise _FieldError("countries", len(sc.countries), "a world needs at least 2 countries")
     if sc.hegemon is not None and sc.hegemon not in codes:
         raise _FieldError("hegemon", sc.hegemon, "must be the code of a listed country")
-    for key in list(sc.parameters.budget_shares) + list(sc.parameters.income_elasticities):
-        if key not in goods:
-            raise _FieldError("parameters", key, f"unknown good; one of {sorted(goods)}")
+
+
+def _cross_check(sc: Scenario, codes: set[str]) -> None:
+    """Checks that tie parameters and events to the world's goods and countries."""
+    goods = set(sc.goods.names)
+    for table in ("budget_shares", "income_elasticities"):
+        for key in getattr(sc.parameters, table):
+            if key not in goods:
+                raise _FieldError(
+                    f"parameters.{table}.{key}", key, f"unknown good; one of {sorted(goods)}"
+                )
     for i, ev in enumerate(sc.events):
         problem = ev.check(codes, sc.goods.names, sc.start_year, sc.start_year + sc.years)
         if problem is not None:
@@ -293,19 +361,44 @@ def _as_scenario_error(err: ValidationError, raw: dict[str, Any], source: str) -
     first = err.errors(include_url=False)[0]
     ctx = first.get("ctx") or {}
     inner = ctx.get("error")
-    path = _loc_to_path(first["loc"])
+    loc = _strip_tags(first["loc"])
+    path = _loc_to_path(loc)
     if isinstance(inner, _FieldError):
-        return ScenarioError(source, inner.field, inner.value, inner.allowed)
+        field = ".".join(p for p in (path, inner.field) if p)
+        return ScenarioError(source, field, inner.value, inner.allowed)
     value = first.get("input")
-    if first["type"] == "extra_forbidden":
-        allowed = _allowed_keys(first["loc"][:-1], raw)
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1], raw)
         return ScenarioError(source, path, value, f"unknown key; allowed keys: {allowed}")
+    if kind == "missing":
+        return ScenarioError(source, path, MISSING, "missing required field")
+    if kind in ("union_tag_invalid", "union_tag_not_found"):
+        from tradetiers.events import EVENT_KINDS
+
+        kinds = ", ".join(EVENT_KINDS)
+        tag = ctx.get("tag", MISSING)
+        what = "unknown event kind" if kind == "union_tag_invalid" else "missing event kind"
+        return ScenarioError(source, f"{path}.kind", tag, f"{what}; one of {kinds}")
     message = first["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
-    if isinstance(value, dict):
-        value = "{...}"
+    if isinstance(value, dict | list):
+        value = MISSING  # a whole table: the field path says where
     return ScenarioError(source, path or "scenario", value, message)
+
+
+def _strip_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """Drop the tagged-union tag pydantic puts in locations (``events[0].trade_link_cut.x``)."""
+    from tradetiers.events import EVENT_KINDS
+
+    out: list[Any] = []
+    for i, item in enumerate(loc):
+        after_index = i > 0 and isinstance(loc[i - 1], int)
+        if after_index and isinstance(item, str) and item in EVENT_KINDS:
+            continue
+        out.append(item)
+    return tuple(out)
 
 
 def _loc_to_path(loc: tuple[Any, ...]) -> str:
@@ -321,38 +414,39 @@ def _loc_to_path(loc: tuple[Any, ...]) -> str:
 
 
 def _allowed_keys(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
-    """List the keys the model at `loc` accepts, to tell the user what is allowed."""
+    """List the keys the settings table at ``loc`` accepts, to tell the user what is allowed."""
+    from tradetiers.events import event_model_for
+
     model: Any = Scenario
     node: Any = raw
     for item in loc:
         if isinstance(item, int):
             node = node[item] if isinstance(node, list) and item < len(node) else {}
+            if model == "events":  # a tagged union: the event's kind says which model
+                model = event_model_for(node.get("kind") if isinstance(node, dict) else None)
             continue
-        if isinstance(model, type) and issubclass(model, BaseModel) and item in model.model_fields:
-            model = _model_of(model.model_fields[item].annotation, node.get(item, {}))
-            node = node.get(item, {}) if isinstance(node, dict) else {}
+        node = node.get(item, {}) if isinstance(node, dict) else {}
+        if item == "events":
+            model = "events"
+        elif isinstance(model, type) and item in model.model_fields:
+            model = _table_model(model.model_fields[item].annotation)
         else:
-            # tagged unions (events) are keyed by their `kind`
-            model = _model_of(model, node)
-    model = _model_of(model, node)
+            model = None
     if isinstance(model, type) and issubclass(model, BaseModel):
         return ", ".join(model.model_fields)
-    return "see the documentation"
+    return "see the scenario documentation"
 
 
-def _model_of(annotation: Any, node: Any) -> Any:
+def _table_model(annotation: Any) -> Any:
+    """The settings model inside an annotation such as ``X | None`` or ``list[X]``."""
     from typing import get_args
-
-    from tradetiers.events import event_model_for
 
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in get_args(annotation):
-        found = _model_of(arg, node)
+        found = _table_model(arg)
         if found is not None:
             return found
-    if annotation is EventSpec or "EventSpec" in str(annotation):
-        return event_model_for(node.get("kind") if isinstance(node, dict) else None)
     return None
 
 

@@ -30,6 +30,8 @@ class _Event(BaseModel):
 
     def check(self, codes: set[str], goods: list[str], start: int, end: int) -> Problem:
         """Cross-check against the scenario; return (field, value, allowed) or None."""
+        if self.year < start:
+            return "year", self.year, f"must not be before the scenario's start_year ({start})"
         if self.until is not None and self.until <= self.year:
             return "until", self.until, f"must be after year ({self.year})"
         return None

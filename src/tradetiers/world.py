@@ -76,6 +76,21 @@ def build_trade_graph(scenario: Scenario, state: CountryState) -> nx.Graph:
 
 
 # -- the synthetic-world generator ------------------------------------------------------
+def type_counts(total: int, shares: list[float]) -> list[int]:
+    """Split ``total`` countries by ``shares`` (largest remainders), at least one of each.
+
+    The counts always add up to ``total`` (which must be at least ``len(shares)``).
+    """
+    raw = np.asarray(shares, dtype=float) * total
+    counts = np.floor(raw).astype(int)
+    order = np.argsort(-(raw - counts), kind="stable")
+    counts[order[: total - counts.sum()]] += 1
+    while (counts == 0).any():
+        counts[np.argmax(counts)] -= 1
+        counts[np.flatnonzero(counts == 0)[0]] += 1
+    return counts.tolist()
+
+
 def synthetic_countries(settings: SyntheticSettings, goods: list[str]) -> list[CountrySpec]:
     """A valid world of ``settings.countries`` countries with the given tier proportions.
 
@@ -85,14 +100,14 @@ def synthetic_countries(settings: SyntheticSettings, goods: list[str]) -> list[C
     """
     rng = np.random.default_rng(settings.seed)
     n = settings.countries
-    others = n - settings.hegemons
-    n_man = max(1, round(others * settings.manufacturers))
-    n_res = max(1, round(others * settings.resource_exporters))
-    n_agr = max(1, others - n_man - n_res)
-    n_man = others - n_res - n_agr
+    n_man, n_res, n_agr = type_counts(
+        n - settings.hegemons,
+        [settings.manufacturers, settings.resource_exporters, settings.agrarian],
+    )
     kinds = ["hegemon"] + ["manufacturer"] * n_man + ["resource"] * n_res + ["agrarian"] * n_agr
     k = len(goods) - FIRST_RUNG
     rung = np.arange(k)
+    codes = settings.codes
     centres = rng.uniform([-40, -150], [60, 170], size=(max(3, n // 40), 2))
     specs = []
     for i, kind in enumerate(kinds):
@@ -121,7 +136,7 @@ def synthetic_countries(settings: SyntheticSettings, goods: list[str]) -> list[C
         prod = np.round(prod * noise, 4)
         specs.append(
             CountrySpec(
-                code=f"C{i:04d}" if n > 999 else f"C{i:03d}",
+                code=codes[i],
                 name=f"Synthetic {kind} {i}",
                 population=round(pop, 3),
                 productivity={

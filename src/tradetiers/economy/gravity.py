@@ -283,7 +283,8 @@ def sinkhorn(
     total, is at most ``tol``. The updates are over-relaxed (Thibault et al. 2017,
     "Overrelaxed Sinkhorn-Knopp"), which cuts iterations several-fold; if an
     over-relaxed sweep makes the error grow, the solver falls back to plain RAS.
-    A good whose error stops halving over 200 iterations has *stalled* (it is
+    If the error stops halving over 100 iterations, the solver drops the
+    over-relaxation; if it still stops halving, the good has *stalled* (it is
     infeasible) and is reported as not converged without iterating further.
     Warm-starting from last year's scalings makes a quiet year cheap. The loop is
     kept lean: at small N its cost is the number of numpy calls, not arithmetic.
@@ -310,9 +311,15 @@ def sinkhorn(
             if omega != 1.0 and (err > 10 * best).any():
                 omega = 1.0  # over-relaxation misbehaves here: plain RAS always converges
             np.fmin(best, err, out=best)
-            if detect_stalls and it % 200 == 0:
-                stalled |= ~(err <= tol) & ~(err <= 0.5 * checkpoint)  # NaN counts as stalled
-                checkpoint = err
+            if it % 100 == 0:
+                # too slow: first drop the over-relaxation (it can oscillate without
+                # diverging), then, with plain RAS, call the good stalled
+                slow = ~(err <= tol) & ~(best <= 0.5 * checkpoint)  # NaN counts as slow
+                if slow.any() and omega != 1.0:
+                    omega = 1.0
+                elif detect_stalls:
+                    stalled |= slow
+                checkpoint = best.copy()
             if ((err <= tol) | stalled).all():
                 break
             u = _relaxed(u, sales / _safe(kv), omega)
