@@ -64,11 +64,9 @@ def vectorised_step(
         x["relative_income"], model.base_shares, model.elasticities, kernel.buyer_reach()
     )
     prices, active = trade.clear_prices(
-        output, budget, model.va_share, p.resource_input_share, x["base_output"], x["last_prices"]
+        output, budget, p.resource_input_share, x["base_output"], x["last_prices"]
     )
-    market = trade.market_flows(
-        prices, output, budget, model.va_share, p.resource_input_share, active
-    )
+    market = trade.market_flows(prices, output, budget, p.resource_input_share, active)
     margins = trade.margins(output, p.margin_floor, p.margin_ceiling)
     alloc = gravity.allocate(
         kernel,

@@ -246,6 +246,10 @@ def market_step(
     """
     n_countries = len(output)
     n_goods = len(va_share)
+    # with nobody mining, manufacturing has no resource bill to pay: all of it is value added
+    if sum(output[i][RESOURCES] for i in range(n_countries)) == 0.0:
+        input_share = 0.0
+        va_share = [1.0] * n_goods
 
     prices, active = market_prices(output, budget, va_share, input_share, base_output, last_prices)
 

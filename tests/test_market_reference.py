@@ -32,8 +32,8 @@ SOLVER_TOL = 1e-13
 INPUT_SHARE = 0.15
 MARGIN_FLOOR, MARGIN_CEILING = 0.05, 0.53
 LAND_ELASTICITY, DEPOSIT_ELASTICITY = 0.4, 0.5
-#: Worlds where the vectorised solver wrongly declares a feasible good stalled (see the
-#: xfail tests at the end): 3 of this generator's first 400 worlds at f38c4e8.
+#: Worlds where an earlier solver wrongly declared a feasible good stalled (3 of this
+#: generator's first 400 worlds at f38c4e8); kept as regression tests at the end.
 FALSE_STALL_SEEDS = [18, 156, 293]
 SEEDS = [s for s in range(25) if s not in FALSE_STALL_SEEDS]  # 24 worlds
 FIRST_MANUFACTURING = 2
@@ -88,8 +88,8 @@ def make_world(seed: int) -> World:
     if idle >= 0:
         productivity[idle] = 0.0  # a country that produces nothing
     for g in range(FIRST_MANUFACTURING):
-        # primary goods always have a producer: without one, markets cannot clear (see
-        # test_markets_clear_without_a_resource_supplier)
+        # primary goods always have a producer here (a world without a resource
+        # supplier is tested on its own: test_markets_clear_without_a_resource_supplier)
         if not productivity[:, g].any():
             productivity[(idle + 1 + int(rng.integers(n - 1))) % n, g] = 1.0
     if seed % 5 == 0:
@@ -125,10 +125,8 @@ def run_pipeline(w: World, tol: float = SOLVER_TOL) -> Pipeline:
         kernel.buyer_reach(),
     )
     va_share = production.value_added_share(N_GOODS, INPUT_SHARE)
-    prices, active = trade.clear_prices(
-        output, budget, va_share, INPUT_SHARE, w.base_output, w.last_prices
-    )
-    market = trade.market_flows(prices, output, budget, va_share, INPUT_SHARE, active)
+    prices, active = trade.clear_prices(output, budget, INPUT_SHARE, w.base_output, w.last_prices)
+    market = trade.market_flows(prices, output, budget, INPUT_SHARE, active)
     margins = trade.margins(output, MARGIN_FLOOR, MARGIN_CEILING)
     allocation = gravity.allocate(kernel, market.revenue.T, market.purchases.T, tol=tol)
     return Pipeline(output, kernel, budget, va_share, prices, active, market, margins, allocation)
@@ -307,17 +305,11 @@ def test_small_feasible_good_matches_reference(k, sales, purchases):
     assert per_good_error(flows - expected[None], s.sum(axis=1)) <= RTOL
 
 
-# -- known defects in src/ (strict xfail: they turn into failures once fixed) ----------------
-FALSE_STALL = (
-    "gravity.sinkhorn: the over-relaxation fallback `(err > 10 * best).any()` is global: "
-    "any good's error can switch it off for all, including a good that has already "
-    "converged (round-off jitter: err 1.6e-17 after best 0.0); the slowest good then runs "
-    "plain RAS, fails the 'halve every 100 iterations' test (or max_iter) and is re-solved "
-    "with dummies: spurious unmet demand and unsold output on a feasible good"
-)
+# -- regressions: defects found by these tests and fixed -------------------------------------
+# A global over-relaxation fallback, tripped by a converged good's round-off, once made
+# the slowest good run plain RAS and be declared stalled: spurious unmet demand.
 
 
-@pytest.mark.xfail(strict=True, reason=FALSE_STALL)
 def test_converged_good_does_not_stall_another():
     # each good alone is solved without dummies; together, good 0 is declared stalled and
     # 0.75% of its value becomes unmet demand
@@ -339,7 +331,6 @@ def test_converged_good_does_not_stall_another():
     assert alloc.unmet.sum() == 0.0
 
 
-@pytest.mark.xfail(strict=True, reason=FALSE_STALL)
 @pytest.mark.parametrize("seed", FALSE_STALL_SEEDS)
 def test_random_world_with_a_false_stall_matches_reference(seed):
     # 18: good 4's round-off turns over-relaxation off, good 0 stalls (unmet 0.08% of it);
@@ -365,19 +356,12 @@ def test_random_world_with_a_false_stall_matches_reference(seed):
     assert pipe.allocation.stalled == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="trade.clear_prices: with no resource supplier the system is no longer singular "
-    "(manufacturing's resource bill c*p*Q is paid to nobody), so the equation the numeraire "
-    "replaces (the largest market) does not hold: that market's sales exceed its purchases",
-)
 def test_markets_clear_without_a_resource_supplier():
     output = np.array([[10.0, 0.0, 5.0], [4.0, 0.0, 20.0]])  # nobody mines
     budget = np.array([[0.5, 0.0, 0.5], [0.3, 0.0, 0.7]])  # so nobody may buy resources
-    va_share = production.value_added_share(3, INPUT_SHARE)
     base = np.array([14.0, 1.0, 25.0])
-    prices, active = trade.clear_prices(output, budget, va_share, INPUT_SHARE, base, np.ones(3))
-    market = trade.market_flows(prices, output, budget, va_share, INPUT_SHARE, active)
+    prices, active = trade.clear_prices(output, budget, INPUT_SHARE, base, np.ones(3))
+    market = trade.market_flows(prices, output, budget, INPUT_SHARE, active)
     sales, purchases = market.revenue.sum(axis=0), market.purchases.sum(axis=0)
     assert_rel(sales[active], purchases[active], "active markets clear")  # 25.68 vs 21.83
     assert purchases[~active].sum() == 0.0  # 3.85 of resources nobody can sell

@@ -77,7 +77,7 @@ class TradeModel(mesa.Model):
         self.decision_rules: list[DecisionRule] = []
         self.timeline = Timeline(list(sc.events))
         self.event_log: list[dict[str, Any]] = []
-        self.va_share = production.value_added_share(g, p.resource_input_share)
+        self.input_share = p.resource_input_share  # 0 in a year nobody supplies resources
         self.base_shares = demand.default_base_shares(self.goods)
         self.elasticities = demand.default_elasticities(self.goods)
         for name, val in p.budget_shares.items():
@@ -192,12 +192,11 @@ class TradeModel(mesa.Model):
             self.relative_income, self.base_shares, self.elasticities, allowed
         )
         assert self.base_output is not None
+        self.input_share = trade.input_share_in_use(output, p.resource_input_share)
         self.prices, active = trade.clear_prices(
-            output, budget, self.va_share, p.resource_input_share, self.base_output, self.prices
+            output, budget, p.resource_input_share, self.base_output, self.prices
         )
-        market = trade.market_flows(
-            self.prices, output, budget, self.va_share, p.resource_input_share, active
-        )
+        market = trade.market_flows(self.prices, output, budget, p.resource_input_share, active)
         alloc = gravity.allocate(
             kernel,
             market.revenue.T,
@@ -210,6 +209,8 @@ class TradeModel(mesa.Model):
         )
         for g in sorted(set(alloc.stalled) - self._stalled):
             self.log("market_stall", f"{self.goods[g]}: not all demand can reach a supplier")
+        for g in alloc.unconverged:
+            self.log("allocation_not_converged", f"{self.goods[g]}: flows off by more than tol")
         self._stalled = set(alloc.stalled)
         m = trade.margins(output, p.margin_floor, p.margin_ceiling)
         s.revenue = market.revenue
@@ -235,7 +236,7 @@ class TradeModel(mesa.Model):
             s.deposits,
             p.land_elasticity,
             p.deposit_elasticity,
-            p.resource_input_share,
+            self.input_share,
             p.sector_floor,
         )
         first = not s.expected_pay.any()

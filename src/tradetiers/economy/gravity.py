@@ -46,6 +46,11 @@ class DenseKernel:
         """(N, G) bool: the buyer has at least one allowed supplier."""
         return (self.k > 0).any(axis=1).T
 
+    def min_weight(self, g: int) -> float:
+        """Smallest positive weight of good g (1 if it has none)."""
+        w = self.k[g][self.k[g] > 0]
+        return float(w.min()) if w.size else 1.0
+
     def good(self, g: int) -> DenseKernel:
         """The kernel of one good."""
         return DenseKernel(self.k[g : g + 1])
@@ -99,6 +104,12 @@ class SparseKernel:
         """(N, G) bool: the buyer has at least one allowed supplier."""
         nnz_per_col = np.diff(self.kt.indptr)
         return (nnz_per_col.reshape(self.shape) > 0).T
+
+    def min_weight(self, g: int) -> float:
+        """Smallest positive weight of good g (1 if it has none)."""
+        w = self.blocks[g].data
+        w = w[w > 0]
+        return float(w.min()) if w.size else 1.0
 
     def good(self, g: int) -> SparseKernel:
         """The kernel of one good."""
@@ -238,6 +249,7 @@ class Allocation:
     unmet: np.ndarray  # (G, N) demand with no supplier (stalled goods only)
     iterations: int
     stalled: list[int] = field(default_factory=list)
+    unconverged: list[int] = field(default_factory=list)  # should stay empty; logged if not
     dummy_scalings: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
     @property
@@ -251,14 +263,15 @@ class Allocation:
         return self.bought - self.domestic
 
 
-def _relaxed(old: np.ndarray, new: np.ndarray, omega: float) -> np.ndarray:
-    """Over-relaxed scaling update ``old^(1-ω) new^ω`` (plain Sinkhorn at ω = 1).
+def _relaxed(old: np.ndarray, new: np.ndarray, omega: np.ndarray) -> np.ndarray:
+    """Over-relaxed scaling update ``old^(1-ω) new^ω`` per good (plain Sinkhorn at ω = 1).
 
     Where either factor is zero the plain update is kept (inf/nan there are masked).
     """
-    if omega == 1.0:
+    if (omega == 1.0).all():
         return new
-    return np.where((old > 0) & (new > 0), old ** (1.0 - omega) * new**omega, new)
+    w = omega[:, None]
+    return np.where((old > 0) & (new > 0), old ** (1.0 - w) * new**w, new)
 
 
 def _safe(x: np.ndarray) -> np.ndarray:
@@ -281,11 +294,11 @@ def sinkhorn(
 
     Convergence: every good's largest row- and column-sum error, relative to its world
     total, is at most ``tol``. The updates are over-relaxed (Thibault et al. 2017,
-    "Overrelaxed Sinkhorn-Knopp"), which cuts iterations several-fold; if an
-    over-relaxed sweep makes the error grow, the solver falls back to plain RAS.
-    If the error stops halving over 100 iterations, the solver drops the
-    over-relaxation; if it still stops halving, the good has *stalled* (it is
-    infeasible) and is reported as not converged without iterating further.
+    "Overrelaxed Sinkhorn-Knopp"), which cuts iterations several-fold. Each good that
+    has not converged falls back to plain RAS on its own if its error grows tenfold
+    or stops halving over 100 iterations (over-relaxation can oscillate); if, with
+    plain RAS, it still stops halving, the good has *stalled* (it is infeasible) and
+    is reported as not converged without iterating further.
     Warm-starting from last year's scalings makes a quiet year cheap. The loop is
     kept lean: at small N its cost is the number of numpy calls, not arithmetic.
 
@@ -301,6 +314,7 @@ def sinkhorn(
     v = np.where(has_demand & np.isfinite(v) & (v > 0), v, has_demand * 1.0)
     col_err = np.full(g, np.inf)
     best = np.full(g, np.inf)
+    om = np.full(g, float(omega))
     checkpoint = np.full(g, np.inf)
     stalled = np.zeros(g, dtype=bool)
     it = 0
@@ -308,23 +322,22 @@ def sinkhorn(
         for it in range(1, max_iter + 1):
             kv = kernel.row(v)
             err = np.maximum(np.abs(u * kv - sales).max(axis=1) * inv_scale, col_err)
-            if omega != 1.0 and (err > 10 * best).any():
-                omega = 1.0  # over-relaxation misbehaves here: plain RAS always converges
+            unconverged = ~(err <= tol)  # NaN counts as not converged
+            om[unconverged & ~(err <= 10 * best)] = 1.0  # diverging: plain RAS converges
             np.fmin(best, err, out=best)
             if it % 100 == 0:
                 # too slow: first drop the over-relaxation (it can oscillate without
                 # diverging), then, with plain RAS, call the good stalled
-                slow = ~(err <= tol) & ~(best <= 0.5 * checkpoint)  # NaN counts as slow
-                if slow.any() and omega != 1.0:
-                    omega = 1.0
-                elif detect_stalls:
-                    stalled |= slow
+                slow = unconverged & ~(best <= 0.5 * checkpoint)
+                if detect_stalls:
+                    stalled |= slow & (om == 1.0)
+                om[slow] = 1.0
                 checkpoint = best.copy()
             if ((err <= tol) | stalled).all():
                 break
-            u = _relaxed(u, sales / _safe(kv), omega)
+            u = _relaxed(u, sales / _safe(kv), om)
             ktu = kernel.col(u)
-            v = _relaxed(v, purchases / _safe(ktu), omega)
+            v = _relaxed(v, purchases / _safe(ktu), om)
             col_err = np.abs(v * ktu - purchases).max(axis=1) * inv_scale
         col_err = np.abs(v * kernel.col(u) - purchases).max(axis=1) * inv_scale
         row_err = np.abs(u * kernel.row(v) - sales).max(axis=1) * inv_scale
@@ -350,7 +363,8 @@ def allocate(
         purchases: (G, N) each buyer's purchase value (same totals per good).
         tol: relative convergence tolerance on row and column sums.
         max_iter: iteration cap; a good not converged by then has stalled.
-        unmet_weight: weight of the dummy links.
+        unmet_weight: weight of the dummy links, relative to the good's smallest kernel
+            weight (so that a dummy link is always dearer than any real route).
         warm: last year's allocation, to warm-start the scalings.
         known_stalled: goods known to stall on this kernel; go straight to dummies.
     """
@@ -369,13 +383,15 @@ def allocate(
     unsold = np.zeros((g, n))
     unmet = np.zeros((g, n))
     dummies: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    unconverged: list[int] = []
     for gg in stalled:
-        ext = kernel.with_dummies(gg, unmet_weight, sales[gg] > 0, purchases[gg] > 0)
+        eps = unmet_weight * kernel.min_weight(gg)
+        ext = kernel.with_dummies(gg, eps, sales[gg] > 0, purchases[gg] > 0)
         total = purchases[gg].sum()
         rs = np.append(sales[gg], total)[None, :]
         cs = np.append(purchases[gg], total)[None, :]
         w0 = warm.dummy_scalings.get(gg) if warm is not None else None
-        uu, vv, it2, _ = sinkhorn(
+        uu, vv, it2, ok2 = sinkhorn(
             ext,
             rs,
             cs,
@@ -386,15 +402,19 @@ def allocate(
             detect_stalls=False,  # the augmented problem is always feasible: it converges
         )
         iters += it2
+        if not ok2[0]:
+            unconverged.append(gg)
         dummies[gg] = (uu, vv)
         rows = uu * ext.row(vv)
         cols = vv * ext.col(uu)
         diag = uu * ext.diagonal() * vv
         # the dummy column/row carry unsold and unmet; strip them from the real flows
-        unsold[gg] = uu[0, :n] * unmet_weight * (sales[gg] > 0) * vv[0, n]
-        unmet[gg] = uu[0, n] * unmet_weight * (purchases[gg] > 0) * vv[0, :n]
+        unsold[gg] = uu[0, :n] * eps * (sales[gg] > 0) * vv[0, n]
+        unmet[gg] = uu[0, n] * eps * (purchases[gg] > 0) * vv[0, :n]
         sold[gg] = rows[0, :n] - unsold[gg]
         bought[gg] = cols[0, :n] - unmet[gg]
         domestic[gg] = diag[0, :n]
         u[gg], v[gg] = uu[0, :n], vv[0, :n]
-    return Allocation(u, v, sold, bought, domestic, unsold, unmet, iters, stalled, dummies)
+    return Allocation(
+        u, v, sold, bought, domestic, unsold, unmet, iters, stalled, unconverged, dummies
+    )

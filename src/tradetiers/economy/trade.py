@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tradetiers.economy.production import FIRST_RUNG, RESOURCES
+from tradetiers.economy.production import FIRST_RUNG, RESOURCES, value_added_share
 
 
 @dataclass
@@ -28,10 +28,24 @@ class Market:
     active: np.ndarray  # (G,) bool: goods that have both supply and demand
 
 
+def input_share_in_use(output: np.ndarray, input_share: float) -> float:
+    """Manufacturing's resource cost share this year: 0 when nobody supplies resources.
+
+    The resource bill must be paid to someone; with no supplier, manufacturing runs on
+    what it has (its whole revenue is value added) rather than paying into the void.
+    """
+    return input_share if output[:, RESOURCES].sum() > 0 else 0.0
+
+
+def value_added_shares(output: np.ndarray, input_share: float) -> tuple[float, np.ndarray]:
+    """The input share in use and the value-added share of revenue per good (G,)."""
+    c = input_share_in_use(output, input_share)
+    return c, value_added_share(output.shape[1], c)
+
+
 def clear_prices(
     output: np.ndarray,
     budget: np.ndarray,
-    va_share: np.ndarray,
     input_share: float,
     base_output: np.ndarray,
     last_prices: np.ndarray,
@@ -45,12 +59,13 @@ def clear_prices(
     Args:
         output: real output Y (N, G).
         budget: budget shares b (N, G).
-        va_share: value-added share of revenue per good (G,).
-        input_share: manufacturing's resource cost share c.
+        input_share: manufacturing's resource cost share c (0 in a year when nobody
+            supplies resources, see :func:`input_share_in_use`).
         base_output: base-year world output per good (G,), for the numeraire.
         last_prices: last year's prices (G,), the shadow prices.
         transfers: net extra spending per country (N,) summing to zero, or None.
     """
+    input_share, va_share = value_added_shares(output, input_share)
     q = output.sum(axis=0)
     demand_weight = budget.sum(axis=0)
     active = (q > 0) & (demand_weight > 0)
@@ -83,12 +98,12 @@ def market_flows(
     prices: np.ndarray,
     output: np.ndarray,
     budget: np.ndarray,
-    va_share: np.ndarray,
     input_share: float,
     active: np.ndarray,
     transfers: np.ndarray | None = None,
 ) -> Market:
     """Sales, value added, spending and purchases at the given prices."""
+    input_share, va_share = value_added_shares(output, input_share)
     revenue = output * np.where(active, prices, 0.0)[None, :]
     value_added = revenue * va_share[None, :]
     spending = value_added.sum(axis=1)
