@@ -263,15 +263,19 @@ class Allocation:
         return self.bought - self.domestic
 
 
-def _relaxed(old: np.ndarray, new: np.ndarray, omega: np.ndarray) -> np.ndarray:
-    """Over-relaxed scaling update ``old^(1-ω) new^ω`` per good (plain Sinkhorn at ω = 1).
+#: Sinkhorn sweeps between convergence checks.
+CHECK_EVERY = 3
 
-    Where either factor is zero the plain update is kept (inf/nan there are masked).
+
+def _relaxed(old: np.ndarray, new: np.ndarray, w: np.ndarray | None) -> np.ndarray:
+    """Over-relaxed scaling update ``old (new/old)^ω`` per good, ``w`` = ω as (G, 1).
+
+    ``w`` None means plain Sinkhorn. Where ``old`` is zero the plain update is kept
+    (the inf/nan computed there is masked).
     """
-    if (omega == 1.0).all():
+    if w is None:
         return new
-    w = omega[:, None]
-    return np.where((old > 0) & (new > 0), old ** (1.0 - w) * new**w, new)
+    return np.where(old > 0, old * (new / old) ** w, new)
 
 
 def _safe(x: np.ndarray) -> np.ndarray:
@@ -315,30 +319,39 @@ def sinkhorn(
     col_err = np.full(g, np.inf)
     best = np.full(g, np.inf)
     om = np.full(g, float(omega))
+    w = om[:, None] if omega != 1.0 else None
     checkpoint = np.full(g, np.inf)
+    checked = 0
     stalled = np.zeros(g, dtype=bool)
     it = 0
     with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         for it in range(1, max_iter + 1):
             kv = kernel.row(v)
-            err = np.maximum(np.abs(u * kv - sales).max(axis=1) * inv_scale, col_err)
-            unconverged = ~(err <= tol)  # NaN counts as not converged
-            om[unconverged & ~(err <= 10 * best)] = 1.0  # diverging: plain RAS converges
-            np.fmin(best, err, out=best)
-            if it % 100 == 0:
-                # too slow: first drop the over-relaxation (it can oscillate without
-                # diverging), then, with plain RAS, call the good stalled
-                slow = unconverged & ~(best <= 0.5 * checkpoint)
-                if detect_stalls:
-                    stalled |= slow & (om == 1.0)
-                om[slow] = 1.0
-                checkpoint = best.copy()
-            if ((err <= tol) | stalled).all():
-                break
-            u = _relaxed(u, sales / _safe(kv), om)
+            if it % CHECK_EVERY == 1:  # errors are measured every few sweeps: at small N
+                # the sweeps' numpy calls, not arithmetic, are the cost
+                err = np.maximum(np.abs(u * kv - sales).max(axis=1) * inv_scale, col_err)
+                unconverged = ~(err <= tol)  # NaN counts as not converged
+                diverging = unconverged & ~(err <= 10 * best)
+                if diverging.any():
+                    om[diverging] = 1.0  # plain RAS converges where over-relaxation misbehaves
+                    w = om[:, None] if (om != 1.0).any() else None
+                np.fmin(best, err, out=best)
+                if it > checked + 100:
+                    # too slow: first drop the over-relaxation (it can oscillate without
+                    # diverging), then, with plain RAS, call the good stalled
+                    slow = unconverged & ~(best <= 0.5 * checkpoint)
+                    if detect_stalls:
+                        stalled |= slow & (om == 1.0)
+                    om[slow] = 1.0
+                    w = om[:, None] if (om != 1.0).any() else None
+                    checkpoint, checked = best.copy(), it
+                if (~unconverged | stalled).all():
+                    break
+            u = _relaxed(u, sales / _safe(kv), w)
             ktu = kernel.col(u)
-            v = _relaxed(v, purchases / _safe(ktu), om)
-            col_err = np.abs(v * ktu - purchases).max(axis=1) * inv_scale
+            v = _relaxed(v, purchases / _safe(ktu), w)
+            if it % CHECK_EVERY == 0:
+                col_err = np.abs(v * ktu - purchases).max(axis=1) * inv_scale
         col_err = np.abs(v * kernel.col(u) - purchases).max(axis=1) * inv_scale
         row_err = np.abs(u * kernel.row(v) - sales).max(axis=1) * inv_scale
     converged = (row_err <= tol) & (col_err <= tol) & np.isfinite(u).all(1) & np.isfinite(v).all(1)
