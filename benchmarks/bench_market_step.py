@@ -123,7 +123,7 @@ def main() -> None:
     args_lists = {
         "output": x["output"].tolist(),
         "budget": budget.tolist(),
-        "va_share": model.va_share.tolist(),
+        "va_share": production.value_added_share(len(model.goods), model.input_share).tolist(),
         "input_share": p.resource_input_share,
         "base_output": x["base_output"].tolist(),
         "last_prices": x["last_prices"].tolist(),

@@ -137,7 +137,7 @@ class GraphSettings(_Strict):
 
     kind: Literal["complete", "sparse", "auto"] = "auto"
     k: Annotated[int, Field(ge=1, le=100)] = 10
-    hubs: Annotated[int, Field(ge=0, le=100)] = 10
+    hubs: Annotated[int, Field(ge=0, le=200)] = 50
     suppliers_per_buyer: Annotated[int, Field(ge=1, le=200)] = 12
     dense_limit: Annotated[int, Field(ge=4, le=2000)] = 500
 
@@ -169,7 +169,7 @@ class Parameters(_Strict):
     # numerics
     sinkhorn_tolerance: Annotated[float, Field(gt=0, le=1e-6)] = 1e-12
     sinkhorn_max_iter: Annotated[int, Field(ge=10, le=100000)] = 2000
-    unmet_weight: Annotated[float, Field(gt=0, le=1e-2)] = 1e-4
+    unmet_weight: Annotated[float, Field(gt=0, le=1e-2)] = 1e-2
 
     @model_validator(mode="after")
     def _margins(self) -> Parameters:

@@ -250,7 +250,8 @@ class Allocation:
     iterations: int
     stalled: list[int] = field(default_factory=list)
     unconverged: list[int] = field(default_factory=list)  # should stay empty; logged if not
-    dummy_scalings: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    #: per stalled good: the dummy solve's scalings and its dummy weight (next year's start)
+    dummy_scalings: dict[int, tuple[np.ndarray, np.ndarray, float]] = field(default_factory=dict)
 
     @property
     def exports(self) -> np.ndarray:
@@ -264,7 +265,7 @@ class Allocation:
 
 
 #: Sinkhorn sweeps between convergence checks.
-CHECK_EVERY = 3
+CHECK_EVERY = 5
 
 
 def _relaxed(old: np.ndarray, new: np.ndarray, w: np.ndarray | None) -> np.ndarray:
@@ -358,13 +359,57 @@ def sinkhorn(
     return u, v, it, converged
 
 
+#: Sweeps a dummy solve may take before its dummy weight is raised a hundredfold.
+DUMMY_BUDGET = 300
+
+
+def _solve_with_dummies(
+    kernel: Kernel,
+    g: int,
+    sales: np.ndarray,
+    purchases: np.ndarray,
+    tol: float,
+    max_iter: int,
+    unmet_weight: float,
+    warm: tuple[np.ndarray, np.ndarray, float] | None,
+) -> tuple[float, Kernel, np.ndarray, np.ndarray, int, bool]:
+    """Solve one stalled good with a dummy supplier and buyer.
+
+    The dummy weight starts at ``unmet_weight`` times the good's smallest real weight,
+    so that a dummy link is dearer than any real route and unmet demand appears only
+    where it must. The smaller that weight, the slower Sinkhorn converges near an
+    infeasible boundary; if ``DUMMY_BUDGET`` sweeps are not enough, the weight is
+    raised a hundredfold and the solve repeated (which overstates unmet demand a
+    little but bounds the work). The augmented problem is always feasible, so the
+    last attempt, at weight 1e-2 or more, runs to convergence.
+
+    Returns:
+        weight used, augmented kernel, scalings u and v, sweeps, converged.
+    """
+    eps = unmet_weight * kernel.min_weight(g) if warm is None else warm[2]
+    total = purchases.sum()
+    rs = np.append(sales, total)[None, :]
+    cs = np.append(purchases, total)[None, :]
+    u0, v0 = (None, None) if warm is None else (warm[0], warm[1])
+    sweeps = 0
+    while True:
+        last = eps >= 1e-2
+        ext = kernel.with_dummies(g, eps, sales > 0, purchases > 0)
+        budget = max_iter * 20 if last else DUMMY_BUDGET
+        uu, vv, it, ok = sinkhorn(ext, rs, cs, tol, budget, u0, v0, detect_stalls=False)
+        sweeps += it
+        if ok[0] or last:
+            return eps, ext, uu, vv, sweeps, bool(ok[0])
+        eps, u0, v0 = min(eps * 100, 1e-2), None, None
+
+
 def allocate(
     kernel: Kernel,
     sales: np.ndarray,
     purchases: np.ndarray,
     tol: float = 1e-12,
     max_iter: int = 2000,
-    unmet_weight: float = 1e-4,
+    unmet_weight: float = 1e-2,
     warm: Allocation | None = None,
     known_stalled: set[int] | None = None,
 ) -> Allocation:
@@ -390,34 +435,23 @@ def allocate(
     u, v, iters, ok = sinkhorn(kernel, s_main, p_main, tol, max_iter, u0, v0)
     stalled = sorted(set(stalled_known) | set(np.flatnonzero(~ok).tolist()))
     g, n = kernel.shape
+    u[stalled], v[stalled] = 0.0, 0.0  # may have diverged; replaced by the dummy solves
     sold = u * kernel.row(v)
     bought = v * kernel.col(u)
     domestic = u * kernel.diagonal() * v
     unsold = np.zeros((g, n))
     unmet = np.zeros((g, n))
-    dummies: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    dummies: dict[int, tuple[np.ndarray, np.ndarray, float]] = {}
     unconverged: list[int] = []
     for gg in stalled:
-        eps = unmet_weight * kernel.min_weight(gg)
-        ext = kernel.with_dummies(gg, eps, sales[gg] > 0, purchases[gg] > 0)
-        total = purchases[gg].sum()
-        rs = np.append(sales[gg], total)[None, :]
-        cs = np.append(purchases[gg], total)[None, :]
         w0 = warm.dummy_scalings.get(gg) if warm is not None else None
-        uu, vv, it2, ok2 = sinkhorn(
-            ext,
-            rs,
-            cs,
-            tol,
-            max_iter * 20,
-            None if w0 is None else w0[0],
-            None if w0 is None else w0[1],
-            detect_stalls=False,  # the augmented problem is always feasible: it converges
+        eps, ext, uu, vv, it2, ok2 = _solve_with_dummies(
+            kernel, gg, sales[gg], purchases[gg], tol, max_iter, unmet_weight, w0
         )
         iters += it2
-        if not ok2[0]:
+        if not ok2:
             unconverged.append(gg)
-        dummies[gg] = (uu, vv)
+        dummies[gg] = (uu, vv, eps)
         rows = uu * ext.row(vv)
         cols = vv * ext.col(uu)
         diag = uu * ext.diagonal() * vv
