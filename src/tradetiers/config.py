@@ -138,7 +138,7 @@ class GraphSettings(_Strict):
     kind: Literal["complete", "sparse", "auto"] = "auto"
     k: Annotated[int, Field(ge=1, le=100)] = 10
     hubs: Annotated[int, Field(ge=0, le=200)] = 50
-    suppliers_per_buyer: Annotated[int, Field(ge=1, le=200)] = 12
+    suppliers_per_buyer: Annotated[int, Field(ge=1, le=200)] = 24
     dense_limit: Annotated[int, Field(ge=4, le=2000)] = 500
 
 
