@@ -167,7 +167,7 @@ class Parameters(_Strict):
     # tiers
     poorest_income_share: Annotated[float, Field(ge=0, le=1)] = 0.1
     # numerics
-    sinkhorn_tolerance: Annotated[float, Field(gt=0, le=1e-6)] = 1e-12
+    sinkhorn_tolerance: Annotated[float, Field(gt=0, le=1e-6)] = 1e-11
     sinkhorn_max_iter: Annotated[int, Field(ge=10, le=100000)] = 2000
     unmet_weight: Annotated[float, Field(gt=0, le=1e-2)] = 1e-2
 
