@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
 
     sub.add_parser("scenarios", help="list the shipped scenarios")
+    from tradetiers.experiments.cli import add_commands as add_experiment_commands
+
+    add_experiment_commands(sub)  # sweep, analyze: batch experiments
     return parser
 
 
@@ -56,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     console = Console(stderr=False)
     try:
+        if getattr(args, "handler", None) is not None:
+            return args.handler(args)
         if args.command == "run":
             return _run(args, console)
         if args.command == "scenarios":
