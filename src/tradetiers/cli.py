@@ -48,9 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="no progress bar or summary")
 
     sub.add_parser("scenarios", help="list the shipped scenarios")
-    from tradetiers.experiments.cli import add_commands as add_experiment_commands
+    from tradetiers.ui import add_commands as add_ui_commands
 
-    add_experiment_commands(sub)  # sweep, analyze: batch experiments
+    add_ui_commands(sub)  # ui, assets: the browser app
     return parser
 
 

@@ -1,0 +1,1 @@
+"""Reusable Solara components of the browser app."""

@@ -1,0 +1,200 @@
+"""The one translation table of the browser app: every UI string in English and Chinese.
+
+Look a string up with :func:`tr`; a missing key fails loudly in the tests (see
+``tests/test_ui_i18n.py``), so no string can be shown untranslated.
+"""
+
+from __future__ import annotations
+
+LANGUAGES = ("en", "zh")
+
+#: key -> (English, Chinese)
+TEXT: dict[str, tuple[str, str]] = {
+    # app and navigation
+    "app_title": (
+        "tradetiers: the world trades, climbs and borrows",
+        "tradetiers：世界贸易、攀升与借贷",
+    ),
+    "page_world": ("World", "世界"),
+    "page_ladder": ("Ladder", "技术阶梯"),
+    "page_money": ("Money", "货币"),
+    "page_bubbles": ("Bubbles", "气泡图"),
+    "page_compare": ("Compare", "对比"),
+    "language_switch": ("中文", "English"),
+    # controls
+    "scenario": ("Scenario", "情景"),
+    "seed": ("Seed", "随机种子"),
+    "play": ("Play", "播放"),
+    "pause": ("Pause", "暂停"),
+    "step": ("Step", "单步"),
+    "reset": ("Reset", "重置"),
+    "new_seed": ("Reset with a new seed", "换新种子重置"),
+    "speed": ("Speed (years per second)", "速度（年/秒）"),
+    "year": ("Year", "年份"),
+    "years_run": ("Years simulated", "已模拟年数"),
+    "levers": ("Levers", "政策杠杆"),
+    "lever_effect_note": (
+        "Changes take effect from the next year and are marked on the time series.",
+        "改动自下一年起生效，并在时间序列上标出。",
+    ),
+    "apply": ("Apply", "应用"),
+    "cut_link": ("Cut link", "切断联系"),
+    "restore_link": ("Restore link", "恢复联系"),
+    "country": ("Country", "国家"),
+    "good": ("Good", "商品"),
+    "all_goods": ("all goods", "全部商品"),
+    "download_csv": ("Download CSV (countries)", "下载 CSV（国家）"),
+    "download_world_csv": ("Download CSV (world)", "下载 CSV（世界）"),
+    "download_png": ("PNG", "PNG"),
+    "levers_to_come": (
+        "More levers (public R&D share, export controls, tariff rate, open-source year, "
+        "finance return premium, settlement regime, policy-rate path) arrive with the "
+        "technology and money mechanisms.",
+        "更多杠杆（公共研发占比、出口管制、关税率、开源年份、金融回报溢价、结算体制、"
+        "政策利率路径）将随技术与货币机制一同上线。",
+    ),
+    # levers
+    "lever_distance_decay": ("Trade costs (distance decay)", "贸易成本（距离衰减）"),
+    "unit_distance_decay": ("per 1,000 km of path", "每千公里路径"),
+    "tip_distance_decay": (
+        "Gravity weight exp(−decay × path km / 1000): higher values make trade more local.",
+        "引力权重 exp(−衰减 × 路径公里 / 1000)：数值越高，贸易越本地化。",
+    ),
+    "lever_link_cut": ("Cut a trade link", "切断贸易联系"),
+    "unit_link_cut": ("on/off", "开/关"),
+    "tip_link_cut": (
+        "Removes the direct link between two countries; trade reroutes over longer paths.",
+        "移除两国之间的直接联系；贸易改走更长的路径。",
+    ),
+    "lever_shock": ("Productivity shock", "生产率冲击"),
+    "unit_shock": ("× productivity", "× 生产率"),
+    "tip_shock": (
+        "Multiplies a country's productivity in a good (or all goods) by this factor, "
+        "from the next year on.",
+        "自下一年起，将某国某商品（或全部商品）的生产率乘以该系数。",
+    ),
+    "marked": ("Lever changes", "杠杆改动"),
+    # provenance
+    "model_output": ("model output", "模型输出"),
+    "scenario_lc": ("scenario", "情景"),
+    "seed_lc": ("seed", "种子"),
+    "through_year": ("through year", "截至年份"),
+    "no_years_yet": (
+        "Press Play or Step to simulate the first year.",
+        "按“播放”或“单步”模拟第一年。",
+    ),
+    # world page
+    "network_title": ("Trade network", "贸易网络"),
+    "network_caption": (
+        "Nodes: countries at their scenario coordinates, coloured by tier, sized by GDP; "
+        "edges: bilateral trade in the latest year.",
+        "节点：按情景坐标放置的国家，颜色表示层级，大小表示 GDP；连线：最近一年的双边贸易。",
+    ),
+    "world_series": ("World GDP and trade", "世界 GDP 与贸易"),
+    "tier_counts": ("Countries per tier", "各层级国家数"),
+    "country_card": ("Country card", "国家卡片"),
+    "event_feed": ("Event feed", "事件记录"),
+    "no_events": ("No events yet.", "暂无事件。"),
+    "tier_changes_now": ("Tier change this year", "本年层级变化"),
+    "tier": ("tier", "层级"),
+    "gdp": ("GDP", "GDP"),
+    "exports": ("exports", "出口"),
+    "imports": ("imports", "进口"),
+    "population": ("population (millions)", "人口（百万）"),
+    "manufacturing_share": ("manufacturing share", "制造业占比"),
+    "tier_1": ("hegemon", "霸权国"),
+    "tier_2": ("manufacturer", "制造国"),
+    "tier_3": ("resource exporter", "资源出口国"),
+    "tier_4": ("agrarian", "农业国"),
+    "tier_0": ("unclassified", "未分类"),
+    # ladder page
+    "ladder_heatmap": ("Capability relative to the frontier", "相对前沿的技术能力"),
+    "ladder_caption": (
+        "Each cell: a country's productivity in a rung over the best country's; "
+        "1 = at the frontier.",
+        "每格：某国在该阶梯上的生产率除以最佳国家的生产率；1 = 处于前沿。",
+    ),
+    "margins_title": (
+        "Markup per rung over time (the “cabbage price”)",
+        "各阶梯加成率随时间变化（“白菜价”）",
+    ),
+    "prices_title": ("Price per rung over time", "各阶梯价格随时间变化"),
+    "catchup_title": ("Catch-up timeline per rung", "各阶梯追赶时间线"),
+    "arrives_tech": (
+        "arrives with the technology mechanism (its columns are not in this run yet).",
+        "将随技术机制上线（本次运行尚无相应数据列）。",
+    ),
+    "capabilities_constant": (
+        "Capabilities do not move yet: the technology mechanism (innovation, imitation) "
+        "is being built.",
+        "技术能力尚不变化：技术机制（创新、模仿）正在构建中。",
+    ),
+    # money page
+    "hegemon_shares": (
+        "The hegemon's manufacturing and finance shares",
+        "霸权国的制造业与金融占比",
+    ),
+    "trade_balance_tier": ("Trade balance by tier", "各层级贸易差额"),
+    "debt_to_gdp": ("Debt / GDP", "债务 / GDP"),
+    "interest_bill": ("Interest bill", "利息支出"),
+    "deficits": ("Deficits", "赤字"),
+    "reserves_tier": ("Reserves by tier", "各层级储备"),
+    "credibility": ("Reserve credibility", "储备货币信誉"),
+    "policy_rate": ("Policy rate", "政策利率"),
+    "finance_share": ("finance share", "金融占比"),
+    "arrives_money": (
+        "arrives with the money mechanism (its columns are not in this run yet).",
+        "将随货币机制上线（本次运行尚无相应数据列）。",
+    ),
+    "no_hegemon": ("This world has no hegemon.", "该世界没有霸权国。"),
+    # bubbles page
+    "bubbles_title": ("Countries over time", "各国随时间变化"),
+    "x_axis": ("x", "横轴"),
+    "y_axis": ("y", "纵轴"),
+    "size_by": ("size", "大小"),
+    "colour_by": ("colour", "颜色"),
+    "trails": ("Trails", "轨迹"),
+    "animate": ("Animate", "动画"),
+    "bubble_year": ("Year shown", "显示年份"),
+    # compare page
+    "compare_title": ("Two settings side by side, same seed", "同一种子下两种设置并排对比"),
+    "setting_a": ("Setting A", "设置 A"),
+    "setting_b": ("Setting B", "设置 B"),
+    "years": ("Years", "年数"),
+    "run_compare": ("Run both", "运行两者"),
+    "compare_hint": ("Choose two settings and press “Run both”.", "选择两种设置后按“运行两者”。"),
+    "world_gdp": ("world GDP", "世界 GDP"),
+    "world_trade": ("world trade", "世界贸易"),
+    # caps and errors
+    "cap_countries": (
+        "This world has {n} countries; the browser app accepts at most {cap}. "
+        "Use `tradetiers run` for bigger worlds.",
+        "该世界有 {n} 个国家；浏览器应用最多接受 {cap} 个。更大的世界请用 `tradetiers run`。",
+    ),
+    "cap_years": (
+        "The browser app simulates at most {cap} years per run. "
+        "Reset, or use `tradetiers run` for longer runs.",
+        "浏览器应用每次运行最多模拟 {cap} 年。请重置，或用 `tradetiers run` 运行更长时间。",
+    ),
+    "scenario_error": ("Could not load the scenario: {err}", "无法加载情景：{err}"),
+}
+
+
+def tr(key: str, lang: str = "en", **fields: object) -> str:
+    """Translate a UI string.
+
+    Args:
+        key: a key of :data:`TEXT`.
+        lang: ``en`` or ``zh``.
+        **fields: values for ``{placeholders}`` in the string.
+
+    Returns:
+        The string in the chosen language.
+    """
+    text = TEXT[key][1 if lang == "zh" else 0]
+    return text.format(**fields) if fields else text
+
+
+def tier_label(tier: int, lang: str = "en") -> str:
+    """The tier's number and name, e.g. ``2 manufacturer``."""
+    return f"{tier} {tr(f'tier_{tier}', lang)}" if 0 <= tier <= 4 else str(tier)

@@ -1,0 +1,1 @@
+"""The app's pages: World, Ladder, Money, Bubbles, Compare."""

@@ -1,0 +1,139 @@
+"""Component tests of the browser app with ``solara.render`` (no browser)."""
+
+import ipyvuetify as v
+import pytest
+import solara
+
+from tradetiers.ui.app import Layout, build_session
+from tradetiers.ui.components.common import AppContext, AppState
+from tradetiers.ui.pages import bubbles, compare, ladder, money, world
+from tradetiers.ui.session import MAX_COUNTRIES, Session
+
+
+def texts(rc) -> str:
+    """All text of the rendered tree (Html children, markdown, button labels)."""
+    out, seen = [], set()
+
+    def walk(w):
+        if id(w) in seen:
+            return
+        seen.add(id(w))
+        for name in ("md", "label", "template", "value"):
+            value = getattr(w, name, None)
+            if isinstance(value, str):
+                out.append(value)
+        for child in getattr(w, "children", None) or []:
+            if isinstance(child, str):
+                out.append(child)
+            else:
+                walk(child)
+
+    walk(rc.find().widget)
+    return "\n".join(out)
+
+
+def click(rc, cls):
+    rc.find(v.Btn, class_=cls).widget.click()
+
+
+@pytest.fixture
+def app():
+    _box, rc = solara.render(Layout(children=[world.Page()]), handle_error=False)
+    yield rc
+    rc.close()
+
+
+def test_step_advances_the_year(app):
+    assert "Years simulated: 0" in texts(app)
+    click(app, "tt-step")
+    click(app, "tt-step")
+    assert "Years simulated: 2" in texts(app)
+    assert "model output · scenario teaching · seed 42 · through year 2001" in texts(app)
+
+
+def test_reset_and_new_seed(app):
+    click(app, "tt-step")
+    click(app, "tt-new-seed")
+    assert "Years simulated: 0" in texts(app)
+    click(app, "tt-step")
+    assert "seed 43" in texts(app)
+    click(app, "tt-reset")
+    assert "Years simulated: 0" in texts(app)
+
+
+def test_language_switch(app):
+    click(app, "tt-lang")
+    t = texts(app)
+    assert "单步" in t and "已模拟年数: 0" in t and "Step" not in t
+    click(app, "tt-lang")
+    assert "Step" in texts(app)
+
+
+def test_lever_is_marked(app):
+    click(app, "tt-step")
+    click(app, "tt-cut")
+    t = texts(app)
+    assert "2001: cut FAB–HEG" in t or "2001: cut HEG–MAN" in t
+
+
+def test_play_runs_until_the_cap(app, monkeypatch):
+    # solara.render runs the play thread to its end, so cap the run at 3 years
+    monkeypatch.setattr("tradetiers.ui.session.MAX_YEARS", 3)
+    click(app, "tt-play")
+    t = texts(app)
+    assert "Years simulated: 3" in t
+    assert "The browser app simulates at most 3 years per run" in t
+    assert "Play" in t  # stopped by itself at the cap
+
+
+def harness(page, session, lang="en"):
+    @solara.component
+    def Harness():
+        solara.provide_context(AppContext, AppState(session=session, lang=lang, version=0))
+        page()
+
+    return Harness()
+
+
+@pytest.fixture(scope="module")
+def session():
+    s = Session()
+    s.step(5)
+    s.set_distance_decay(1.0)
+    s.step(2)
+    return s
+
+
+@pytest.mark.parametrize("page", [world.Page, ladder.Page, money.Page, bubbles.Page])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_each_page_renders_with_provenance(page, lang, session):
+    _box, rc = solara.render(harness(page, session, lang), handle_error=False)
+    t = texts(rc)
+    assert ("model output · scenario teaching · seed 42" in t) or ("模型输出" in t)
+    assert rc.find(v.Img).widgets or rc.find(v.Html, tag="img").widgets or "PNG" in t
+    rc.close()
+
+
+def test_money_page_is_honest_about_missing_columns(session):
+    _box, rc = solara.render(harness(money.Page, session), handle_error=False)
+    t = texts(rc)
+    if "debt_to_gdp" not in session.frames()["countries"]:
+        assert "Debt / GDP: arrives with the money mechanism" in t
+    rc.close()
+
+
+def test_compare_page_runs_both_and_caps_years(session):
+    _box, rc = solara.render(harness(compare.Page, session), handle_error=False)
+    click(rc, "tt-compare-run")
+    assert "A: teaching, decay 0.5 · B: teaching, decay 1.5" in texts(rc)
+    rc.close()
+
+
+def test_world_size_cap_message():
+    from tradetiers.config import Scenario
+
+    big = Scenario.from_dict(
+        {"name": "big", "synthetic": {"countries": MAX_COUNTRIES + 1, "seed": 1}}
+    )
+    s, err = build_session(big, None)
+    assert s is None and err.startswith("cap_countries")
