@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     from tradetiers.ui import add_commands as add_ui_commands
 
     add_ui_commands(sub)  # ui, assets: the browser app
+    from tradetiers.experiments.cli import add_commands as add_experiment_commands
+
+    add_experiment_commands(sub)  # sweep, analyze: batch experiments
     return parser
 
 
