@@ -52,15 +52,22 @@ def test_land_only_country_ends_up_tier_4():
             "productivity": {"agriculture": 3.0},
         }
     )
-    model = TradeModel(Scenario.from_dict(d)).run(30)
+    model = TradeModel(fixed_technology(d)).run(30)
     row = final_row(model, "FARM")
     assert row["tier"] == 4
     assert row["agriculture_share"] > 0.99
 
 
+def fixed_technology(d: dict) -> Scenario:
+    """The scenario with productivity held fixed: the real economy alone."""
+    d.setdefault("technology", {})["enabled"] = False
+    return Scenario.from_dict(d)
+
+
 def test_tiers_of_the_teaching_world():
-    """The teaching world sorts itself into the tiers its endowments suggest."""
-    model = TradeModel().run(50)
+    """With productivity fixed, the teaching world sorts itself into the tiers its
+    endowments suggest (with technology on, Agraria later industrialises)."""
+    model = TradeModel(fixed_technology(teaching_dict())).run(50)
     cf = model.country_frame()
     last = cf[cf["year"] == cf["year"].max()].set_index("country")["tier"].to_dict()
     assert last == {"HEG": 1, "MAN": 2, "FAB": 2, "IND": 2, "PET": 3, "MIN": 3, "AGR": 4, "CAM": 4}
@@ -139,7 +146,7 @@ def test_margin_falls_as_more_countries_make_a_good(good):
                 c["productivity"][good] = 6.0 * 60.0 / c["population"]
             else:
                 c["productivity"].pop(good, None)
-        model = TradeModel(Scenario.from_dict(d)).run(15)
+        model = TradeModel(fixed_technology(d)).run(15)
         margins.append(model.world_frame()[f"margin_{good}"].iloc[-1])
     assert margins[0] > 0.5, margins
     assert all(a > b for a, b in itertools.pairwise(margins)), margins
@@ -217,7 +224,7 @@ def test_events_apply_and_revert():
         },
         {"kind": "trade_link_cut", "year": 2002, "until": 2003, "between": ["HEG", "MAN"]},
     ]
-    model = TradeModel(Scenario.from_dict(d))
+    model = TradeModel(fixed_technology(d))
     fab, heg, man = (model.index_of(c) for c in ("FAB", "HEG", "MAN"))
     before = model.state.productivity[fab].copy()
     model.run(3)  # 2000, 2001, 2002

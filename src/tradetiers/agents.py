@@ -17,10 +17,82 @@ import numpy as np
 from tradetiers.economy.production import FIRST_RUNG
 
 if TYPE_CHECKING:
+    from tradetiers.config import Scenario
     from tradetiers.model import TradeModel
 
 #: A behaviour rule: called with the agent during step 2 (decisions).
 DecisionRule = Callable[["Country"], None]
+
+
+def hegemon_export_controls(country: Country) -> None:
+    """The hegemon controls exports of a top rung to any challenger that gets close.
+
+    When another country's capability on a controlled rung passes ``control_trigger``
+    of the frontier, the hegemon blocks its exports of that rung to it and divides its
+    weight in the challenger's imitation by ``control_penalty`` (DESIGN.md M4).
+    """
+    if not country.is_hegemon:
+        return
+    m = country.model
+    t = m.scenario.technology
+    rungs = t.controlled_rungs or m.rungs[-2:]
+    rel = m.relative_now
+    for name in rungs:
+        k = m.rungs.index(name)
+        good = FIRST_RUNG + k
+        close = np.flatnonzero(rel[:, k] >= t.control_trigger)
+        targets = [
+            int(i)
+            for i in close
+            if i != country.index and not m.is_controlled(country.index, i, good)
+        ]
+        if targets:
+            m.impose_export_control([country.index], targets, [good], t.control_penalty, "rule")
+
+
+def frontier_defence(country: Country) -> None:
+    """A leader whose lead on its best rung narrows spends more on R&D, from the budget.
+
+    If the country holds the frontier of the highest rung it has mastered (the rung its
+    R&D pushes) and a rival is within ``defence_trigger`` of it, it raises its public
+    R&D so that total R&D grows by ``defence_growth`` a year, up to ``defence_cap`` of
+    GDP. Where innovation works the lead is restored and the race calms down; under a
+    siege (a top rung too hard to push) rivals keep closing in, so spending keeps
+    rising while the frontier stalls (M6). Public R&D is paid from the budget.
+    """
+    m = country.model
+    t = m.scenario.technology
+    rel = m.relative_now
+    i = country.index
+    mine = rel[i]
+    mastered = np.flatnonzero(mine >= t.mastery_share)
+    if mastered.size == 0:
+        return
+    best = mastered[-1]
+    if mine[best] < 1.0:
+        return
+    rivals = np.delete(rel[:, best], i)
+    if rivals.size == 0 or rivals.max() < t.defence_trigger:
+        return
+    s = m.state
+    gdp = s.gdp[i]
+    if gdp <= 0:
+        return
+    target = s.rd_spending[i] * (1.0 + t.defence_growth)
+    from_profits = s.rd_profit_share[i] * max(s.rents[i, FIRST_RUNG:].sum(), 0.0)
+    needed = (target - from_profits) / gdp
+    s.rd_public_share[i] = min(t.defence_cap, max(s.rd_public_share[i], needed))
+
+
+def default_rules(scenario: Scenario) -> list[DecisionRule]:
+    """The behaviour rules switched on by the scenario."""
+    t = scenario.technology
+    rules: list[DecisionRule] = []
+    if t.enabled and t.hegemon_export_controls:
+        rules.append(hegemon_export_controls)
+    if t.enabled and t.frontier_defence:
+        rules.append(frontier_defence)
+    return rules
 
 
 class Country(mesa.Agent):

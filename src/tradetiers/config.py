@@ -102,6 +102,7 @@ class CountrySpec(_Strict):
     lon: Annotated[float, Field(ge=-180, le=180)] = 0.0
     region: str = ""
     source: str = ""
+    rd_public_share: Annotated[float, Field(ge=0, le=0.2)] | None = None
 
 
 class SyntheticSettings(_Strict):
@@ -188,6 +189,48 @@ class Parameters(_Strict):
         return self
 
 
+class TechnologySettings(_Strict):
+    """Technology (M3-M7): R&D, innovation, imitation, controls, open source.
+
+    Costs are in units of mean world GDP, rates are per year, shares are fractions.
+    """
+
+    enabled: bool = True
+    # R&D funding and its split
+    rd_profit_share: Annotated[float, Field(ge=0, le=1)] = 0.3
+    rd_public_share: Annotated[float, Field(ge=0, le=0.2)] = 0.005
+    climb_share: Annotated[float, Field(ge=0, le=1)] = 0.4
+    # innovation: p = 1 - exp(-efficiency * RD / cost_k), cost_k = scale * growth^k * mean GDP
+    innovation_efficiency: Annotated[float, Field(gt=0, le=100)] = 2.0
+    cost_scale: Annotated[float, Field(gt=0, le=100)] = 0.05
+    cost_growth: Annotated[float, Field(ge=1, le=10)] = 2.0
+    top_rung_difficulty: Annotated[float, Field(ge=1, le=1e6)] = 1.0
+    maturity: Annotated[float, Field(ge=0, le=20)] = 6.0  # cost ∝ (frontier / initial)^this
+    step_scale: Annotated[float, Field(gt=0, le=1)] = 0.08
+    step_tail: Annotated[float, Field(gt=1, le=20)] = 2.5
+    step_cap: Annotated[float, Field(gt=0, le=5)] = 0.5
+    # imitation, pyramid, leakage, open source
+    imitation_rate: Annotated[float, Field(ge=0, le=1)] = 0.06
+    imitation_rd_boost: Annotated[float, Field(ge=0, le=10)] = 1.0
+    imitation_cost_ratio: Annotated[float, Field(gt=0, le=1)] = 0.25
+    backwardness: Annotated[float, Field(ge=0, le=10)] = 1.0
+    pyramid_threshold: Annotated[float, Field(gt=0, le=1)] = 0.4
+    leakage_rate: Annotated[float, Field(ge=0, le=1)] = 0.01
+    open_source_rate: Annotated[float, Field(ge=0, le=1)] = 0.5
+    absorption: bool = True
+    mastery_share: Annotated[float, Field(gt=0, le=1)] = 0.8
+    # the hegemon's export-control rule
+    hegemon_export_controls: bool = True
+    control_trigger: Annotated[float, Field(gt=0, le=1)] = 0.7
+    control_penalty: Annotated[float, Field(ge=1, le=1000)] = 4.0
+    controlled_rungs: list[str] | None = None  # default: the top two rungs
+    # frontier defence: a leader whose lead narrows grows its R&D with public money
+    frontier_defence: bool = True
+    defence_trigger: Annotated[float, Field(gt=0, le=1)] = 0.6
+    defence_growth: Annotated[float, Field(ge=0, le=1)] = 0.05
+    defence_cap: Annotated[float, Field(ge=0, le=0.3)] = 0.15
+
+
 class OutputSettings(_Strict):
     """What a run keeps; bilateral flows every year are big for large worlds."""
 
@@ -208,6 +251,7 @@ class Scenario(_Strict):
     goods: GoodsSettings = Field(default_factory=GoodsSettings)
     parameters: Parameters = Field(default_factory=Parameters)
     graph: GraphSettings = Field(default_factory=GraphSettings)
+    technology: TechnologySettings = Field(default_factory=TechnologySettings)
     output: OutputSettings = Field(default_factory=OutputSettings)
     synthetic: SyntheticSettings | None = None
     countries: list[CountrySpec] = Field(default_factory=list)
@@ -336,6 +380,11 @@ def _check_countries(sc: Scenario) -> None:
 def _cross_check(sc: Scenario, codes: set[str]) -> None:
     """Checks that tie parameters and events to the world's goods and countries."""
     goods = set(sc.goods.names)
+    for j, rung in enumerate(sc.technology.controlled_rungs or []):
+        if rung not in sc.goods.ladder:
+            raise _FieldError(
+                f"technology.controlled_rungs[{j}]", rung, f"unknown rung; one of {sc.goods.ladder}"
+            )
     for table in ("budget_shares", "income_elasticities"):
         for key in getattr(sc.parameters, table):
             if key not in goods:

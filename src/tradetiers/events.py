@@ -137,10 +137,119 @@ class TradeLink(_Event):
         model.graph = graph
 
 
-EventSpec = Annotated[ProductivityShock | TradeLink, Field(discriminator="kind")]
+def _check_rungs(field: str, values: list[str], goods: list[str]) -> Problem:
+    ladder = goods[2:]
+    for v in values:
+        if v not in ladder:
+            return field, v, f"unknown rung; one of {ladder}"
+    return None
+
+
+class ExportControl(_Event):
+    """Controllers block exports of some rungs to targets and penalise their imitation."""
+
+    info: ClassVar[str] = (
+        "Export controls: the controllers stop selling some rungs to the targets, and the "
+        "targets learn less from them (their imitation weight is divided by a penalty)."
+    )
+    kind: Literal["export_control"] = "export_control"
+    controllers: Annotated[list[str], Field(min_length=1)]
+    targets: Annotated[list[str], Field(min_length=1)]
+    rungs: Annotated[list[str], Field(min_length=1)]
+    penalty: Annotated[float, Field(ge=1, le=1000)] = 4.0
+    _control: Any = PrivateAttr(default=None)
+
+    def check(self, codes: set[str], goods: list[str], start: int, end: int) -> Problem:
+        """Check the countries and rungs exist and nobody controls itself."""
+        problem = (
+            super().check(codes, goods, start, end)
+            or _check_codes("controllers", self.controllers, codes)
+            or _check_codes("targets", self.targets, codes)
+            or _check_rungs("rungs", self.rungs, goods)
+        )
+        if problem is None and set(self.controllers) & set(self.targets):
+            return "targets", self.targets, "a country cannot control exports to itself"
+        return problem
+
+    def apply(self, model: TradeModel) -> None:
+        """Impose the control from this year."""
+        self._control = model.impose_export_control(
+            [model.index_of(c) for c in self.controllers],
+            [model.index_of(c) for c in self.targets],
+            [model.goods.index(r) for r in self.rungs],
+            self.penalty,
+        )
+
+    def revert(self, model: TradeModel) -> None:
+        """Lift the control."""
+        if self._control is not None:
+            model.lift_export_control(self._control)
+
+
+class OpenSource(_Event):
+    """A rung's frontier is published: everyone can imitate it; its margin hits the floor."""
+
+    info: ClassVar[str] = (
+        "Open source: a rung's frontier comes within everyone's reach and its margin is "
+        "capped at the floor."
+    )
+    kind: Literal["open_source"] = "open_source"
+    rung: str
+
+    def check(self, codes: set[str], goods: list[str], start: int, end: int) -> Problem:
+        """Check the rung exists."""
+        return super().check(codes, goods, start, end) or _check_rungs("rung", [self.rung], goods)
+
+    def apply(self, model: TradeModel) -> None:
+        """Open the rung."""
+        model.open_rungs[model.goods.index(self.rung)] = True
+
+    def revert(self, model: TradeModel) -> None:
+        """Close it again (a licence change)."""
+        model.open_rungs[model.goods.index(self.rung)] = False
+
+
+class RdPush(_Event):
+    """A country sets its public R&D share of GDP (and optionally its profit share) for a while."""
+
+    info: ClassVar[str] = "R&D push: a country raises (or cuts) its public R&D spending."
+    kind: Literal["rd_push"] = "rd_push"
+    country: str
+    share: Annotated[float, Field(ge=0, le=0.2)]
+    profit_share: Annotated[float, Field(ge=0, le=1)] | None = None
+    _saved: tuple[float, float] | None = PrivateAttr(default=None)
+
+    def check(self, codes: set[str], goods: list[str], start: int, end: int) -> Problem:
+        """Check the country exists."""
+        return super().check(codes, goods, start, end) or _check_codes(
+            "country", [self.country], codes
+        )
+
+    def apply(self, model: TradeModel) -> None:
+        """Set the shares, keeping the old ones to restore."""
+        s, i = model.state, model.index_of(self.country)
+        self._saved = (float(s.rd_public_share[i]), float(s.rd_profit_share[i]))
+        s.rd_public_share[i] = self.share
+        if self.profit_share is not None:
+            s.rd_profit_share[i] = self.profit_share
+
+    def revert(self, model: TradeModel) -> None:
+        """Restore the shares."""
+        if self._saved is not None:
+            i = model.index_of(self.country)
+            model.state.rd_public_share[i], model.state.rd_profit_share[i] = self._saved
+
+
+EventSpec = Annotated[
+    ProductivityShock | TradeLink | ExportControl | OpenSource | RdPush,
+    Field(discriminator="kind"),
+]
 EVENT_KINDS: dict[str, type[_Event]] = {
     "productivity_shock": ProductivityShock,
     "trade_link_cut": TradeLink,
+    "export_control": ExportControl,
+    "open_source": OpenSource,
+    "rd_push": RdPush,
 }
 
 

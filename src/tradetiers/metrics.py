@@ -57,9 +57,15 @@ def world_reporters(model: TradeModel) -> dict[str, Callable[[Any], Any]]:
     }
     for t in (1, 2, 3, 4):
         reporters[f"countries_tier_{t}"] = lambda m, t=t: int((m.state.tier == t).sum())
+    reporters["world_rd"] = lambda m: float(m.state.rd_spending.sum())
+    reporters["export_controls"] = lambda m: len(m.controls)
     for g, name in enumerate(model.goods):
         reporters[f"price_{name}"] = lambda m, g=g: float(m.prices[g])
         reporters[f"margin_{name}"] = lambda m, g=g: float(m.last.margins[g])
+    for k, name in enumerate(model.rungs):
+        g = FIRST_RUNG + k
+        reporters[f"rents_{name}"] = lambda m, g=g: float(m.state.rents[:, g].sum())
+        reporters[f"frontier_{name}"] = lambda m, g=g: float(m.state.productivity[:, g].max())
     return reporters
 
 
@@ -89,8 +95,15 @@ class CountryRecorder:
             "trade_balance": s.trade_balance,
             "rents": s.rents.sum(axis=1),
         }
+        cols["rd_spending"] = s.rd_spending.copy()
+        cols["rd_public_share"] = s.rd_public_share.copy()
+        cols["challenger"] = s.challenger.copy()
+        rel = m.relative_capability()
         for k, rung in enumerate(m.rungs):
             cols[f"capability_{rung}"] = s.productivity[:, FIRST_RUNG + k].copy()
+            cols[f"relcap_{rung}"] = rel[:, k]
+            cols[f"mastered_{rung}"] = s.mastered_year[:, k].copy()
+            cols[f"rents_{rung}"] = s.rents[:, FIRST_RUNG + k].copy()
         for g, good in enumerate(m.goods):
             cols[f"labour_{good}"] = s.labour_shares[:, g].copy()
         self._years.append(cols)

@@ -17,13 +17,26 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from tradetiers.agents import Country, DecisionRule
+from tradetiers.agents import Country, DecisionRule, default_rules
 from tradetiers.config import Scenario, default_scenario
-from tradetiers.economy import demand, gravity, production, structure, trade
+from tradetiers.economy import demand, gravity, production, structure, technology, trade
 from tradetiers.economy.network import PathDistances, path_distances
+from tradetiers.economy.production import FIRST_RUNG
 from tradetiers.events import Timeline
 from tradetiers.metrics import CountryRecorder, world_reporters
 from tradetiers.world import build_state, build_trade_graph, graph_kind
+
+
+@dataclass
+class ExportControlInForce:
+    """An export control in force: who controls which rungs toward whom, and its barrier."""
+
+    controllers: np.ndarray
+    targets: np.ndarray
+    goods: list[int]  # indices into model.goods (rungs only)
+    penalty: float
+    barrier: gravity.Barrier
+    source: str  # "event", "rule" or "lever"
 
 
 @dataclass
@@ -74,7 +87,13 @@ class TradeModel(mesa.Model):
         self._stalled: set[int] = set()
         self.barriers: list[gravity.Barrier] = []
         self._barrier_version = 0
-        self.decision_rules: list[DecisionRule] = []
+        self.controls: list[ExportControlInForce] = []
+        self.open_rungs = np.zeros(g, dtype=bool)  # indexed like goods; rungs only
+        self.tech_params = _tech_params(sc)
+        self._exposure: Any = None  # import shares from last year's flows
+        self._frontier0: np.ndarray | None = None  # each rung's first frontier
+        self.decision_rules: list[DecisionRule] = list(default_rules(sc))
+        self.relative_now = np.zeros((n, len(sc.goods.ladder)))
         self.timeline = Timeline(list(sc.events))
         self.event_log: list[dict[str, Any]] = []
         self.input_share = p.resource_input_share  # 0 in a year nobody supplies resources
@@ -124,6 +143,51 @@ class TradeModel(mesa.Model):
         self.barriers.remove(barrier)
         self._barrier_version += 1
 
+    def impose_export_control(
+        self,
+        controllers: list[int],
+        targets: list[int],
+        goods: list[int],
+        penalty: float,
+        source: str = "event",
+    ) -> ExportControlInForce:
+        """Controllers stop exporting these rungs to the targets and penalise their imitation.
+
+        Takes effect in this year's markets (the barrier) and in next year's imitation.
+        """
+        ctrl_idx, tgt_idx = np.asarray(controllers), np.asarray(targets)
+        barrier = gravity.Barrier(list(goods), ctrl_idx, tgt_idx, 0.0)
+        control = ExportControlInForce(ctrl_idx, tgt_idx, list(goods), penalty, barrier, source)
+        self.controls.append(control)
+        self.add_barrier(barrier)
+        codes = self.state.codes
+        self.log(
+            "export_control",
+            f"{', '.join(codes[i] for i in ctrl_idx)} control "
+            f"{', '.join(self.goods[g] for g in goods)} exports to "
+            f"{', '.join(codes[i] for i in tgt_idx)} (penalty {penalty:g}, {source})",
+            ",".join(codes[i] for i in tgt_idx),
+        )
+        return control
+
+    def lift_export_control(self, control: ExportControlInForce) -> None:
+        """End an export control."""
+        if control in self.controls:
+            self.controls.remove(control)
+            self.remove_barrier(control.barrier)
+            self.log("export_control_lifted", f"controls on {control.goods} lifted")
+
+    def is_controlled(self, controller: int, target: int, good: int) -> bool:
+        """Whether ``controller`` already controls exports of ``good`` to ``target``."""
+        return any(
+            good in c.goods and controller in c.controllers and target in c.targets
+            for c in self.controls
+        )
+
+    def relative_capability(self) -> np.ndarray:
+        """Capability on each rung relative to the frontier, (N, K)."""
+        return technology.relative_capability(self.state.productivity[:, FIRST_RUNG:])[1]
+
     def index_of(self, code: str) -> int:
         """Row index of a country code."""
         return self._code_index[code]
@@ -145,7 +209,10 @@ class TradeModel(mesa.Model):
         """Advance one year, in the order of DESIGN.md §2."""
         for ev in self.timeline.fire(self, self.year):
             self.log("event", ev.describe())
+        # what the agents see when they decide: this year's capability relative to the frontier
+        self.relative_now = self.relative_capability()
         self.agents.shuffle_do("decide")
+        self._technology()
         output = self._produce()
         self._trade(output)
         self._restructure()
@@ -158,6 +225,38 @@ class TradeModel(mesa.Model):
         for _ in range(self.scenario.years if years is None else years):
             self.step()
         return self
+
+    def _technology(self) -> None:
+        """Step 3: R&D, innovation, imitation, leakage, open source; mastery years."""
+        if not self.scenario.technology.enabled or self.last is None:
+            return  # fixed productivity, or no market year yet to fund R&D from
+        s, tp = self.state, self.tech_params
+        cap = s.productivity[:, FIRST_RUNG:]
+        _, rel = technology.relative_capability(cap)
+        # firms reinvest technology rents (manufacturing profits); oil rents fund no labs
+        tech_rents = s.rents[:, FIRST_RUNG:].sum(axis=1)
+        rd = technology.rd_budget(tech_rents, s.gdp, s.rd_public_share, s.rd_profit_share)
+        rd_rung = technology.split_rd(
+            rd, rel, tp.mastery_share, tp.climb_share, s.revenue[:, FIRST_RUNG:]
+        )
+        frontier = cap.max(axis=0)
+        if self._frontier0 is None:
+            self._frontier0 = frontier.copy()
+        costs = technology.rung_costs(float(s.gdp.mean()), frontier, self._frontier0, tp)
+        innovated, _ = technology.innovate(cap, rd_rung, costs, tp, self.rng)
+        penalties = [
+            (c.controllers, c.targets, [g - FIRST_RUNG for g in c.goods], c.penalty)
+            for c in self.controls
+        ]
+        gains = technology.imitate(
+            cap, rd_rung, costs, self._exposure, penalties, self.open_rungs[FIRST_RUNG:], tp
+        )
+        s.productivity[:, FIRST_RUNG:] = innovated + gains
+        s.rd_spending, s.rd_by_rung = rd, rd_rung
+        _, rel = technology.relative_capability(s.productivity[:, FIRST_RUNG:])
+        s.mastered_year = technology.mastery_update(
+            s.mastered_year, rel, self.year, tp.mastery_share
+        )
 
     def _produce(self) -> np.ndarray:
         s, p = self.state, self.scenario.parameters
@@ -197,29 +296,43 @@ class TradeModel(mesa.Model):
             output, budget, p.resource_input_share, self.base_output, self.prices
         )
         market = trade.market_flows(self.prices, output, budget, p.resource_input_share, active)
+        lost, blocked = trade.blocked_trade(
+            output, market.purchases, [(c.controllers, c.targets, c.goods) for c in self.controls]
+        )
         alloc = gravity.allocate(
             kernel,
-            market.revenue.T,
-            market.purchases.T,
+            (market.revenue - lost).T,
+            (market.purchases - blocked).T,
             p.sinkhorn_tolerance,
             p.sinkhorn_max_iter,
             p.unmet_weight,
             warm=self.last.allocation if self.last is not None else None,
             known_stalled=self._stalled,
         )
+        alloc.unsold += lost.T  # controlled sales count as unsold, blocked purchases as unmet
+        alloc.unmet += blocked.T
         for g in sorted(set(alloc.stalled) - self._stalled):
             self.log("market_stall", f"{self.goods[g]}: not all demand can reach a supplier")
         for g in alloc.unconverged:
             self.log("allocation_not_converged", f"{self.goods[g]}: flows off by more than tol")
         self._stalled = set(alloc.stalled)
         m = trade.margins(output, p.margin_floor, p.margin_ceiling)
+        m[self.open_rungs] = p.margin_floor  # an open-sourced rung earns no rent
         s.revenue = market.revenue
         s.value_added = market.value_added
-        s.rents = market.revenue * m[None, :]
+        s.rents = (market.revenue - alloc.unsold.T) * m[None, :]  # on what was actually sold
         s.gdp = market.value_added.sum(axis=1) - alloc.unsold.sum(axis=0)
         s.exports = alloc.exports.sum(axis=0)
         s.imports = alloc.imports.sum(axis=0)
         self.last = YearResult(market, m, alloc, budget)
+        self._exposure = technology.exposure(
+            kernel.pair_totals(alloc.u, alloc.v), alloc.imports.sum(axis=0)
+        )
+        if self.state.mastered_year.size and self.year == self.scenario.start_year:
+            _, rel = technology.relative_capability(s.productivity[:, FIRST_RUNG:])
+            s.mastered_year = technology.mastery_update(
+                s.mastered_year, rel, self.year, self.tech_params.mastery_share
+            )
         mean_pc = s.gdp.sum() / s.population.sum()
         self.relative_income = np.maximum(s.gdp_per_capita / mean_pc, 1e-6)
         if self.keep_all_flows:
@@ -239,6 +352,16 @@ class TradeModel(mesa.Model):
             self.input_share,
             p.sector_floor,
         )
+        # pay counts what was actually sold: a seller that cannot sell part of its output
+        # (export controls, a stalled market) earns less there, and labour moves away
+        assert self.last is not None
+        sold_share = np.divide(
+            s.revenue - self.last.allocation.unsold.T,
+            s.revenue,
+            out=np.ones_like(s.revenue),
+            where=s.revenue > 0,
+        )
+        pay = pay * sold_share
         first = not s.expected_pay.any()
         s.expected_pay = (
             pay if first else structure.smooth_pay(s.expected_pay, pay, p.pay_smoothing)
@@ -254,6 +377,12 @@ class TradeModel(mesa.Model):
             s.is_hegemon,
             p.poorest_income_share,
         )
+        rel = self.relative_capability()
+        top = rel[:, -2:] >= self.tech_params.mastery_share  # masters a top rung
+        challenger = (new_tier == 2) & top.any(axis=1) & ~s.is_hegemon
+        for i in np.flatnonzero(challenger & ~s.challenger):
+            self.log("challenger", f"{s.names[i]} masters a top rung: a challenger", s.codes[i])
+        s.challenger = challenger
         changed = np.flatnonzero((s.tier != 0) & (new_tier != s.tier))
         for i in changed:
             self.log(
@@ -299,6 +428,31 @@ class TradeModel(mesa.Model):
             {"year": year, "exporter": codes[i], "importer": codes[j], "good": goods[g], "value": x}
         )
 
+    def catch_up_frame(self) -> pd.DataFrame:
+        """Per country and rung: the year it mastered the rung and the years that took.
+
+        Mastery is capability at least ``mastery_share`` (80%) of the frontier; catch-up
+        time counts from the first year. Countries that held it from the start show 0.
+        """
+        s, start = self.state, self.scenario.start_year
+        n, k = s.mastered_year.shape
+        year = s.mastered_year.ravel()
+        return pd.DataFrame(
+            {
+                "country": np.repeat(np.array(s.codes, dtype=object), k),
+                "rung": np.tile(np.array(self.rungs, dtype=object), n),
+                "mastered_year": year,
+                "catch_up_years": year - start,
+            }
+        )
+
     def event_frame(self) -> pd.DataFrame:
         """The log of notable events (tier changes, scheduled events, stalls)."""
         return pd.DataFrame(self.event_log, columns=["year", "kind", "country", "message"])
+
+
+def _tech_params(scenario: Scenario) -> technology.TechParams:
+    t = scenario.technology
+    return technology.TechParams(
+        **{name: getattr(t, name) for name in technology.TechParams.__dataclass_fields__}
+    )

@@ -41,6 +41,12 @@ class CountryState:
     exports: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,)
     imports: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,)
     rents: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (N, G) profits
+    rd_public_share: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) of GDP
+    rd_profit_share: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) of rents
+    rd_spending: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,)
+    rd_by_rung: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (N, K)
+    mastered_year: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (N, K), NaN
+    challenger: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # (N,)
 
     def __post_init__(self) -> None:
         n, g = self.productivity.shape
@@ -49,9 +55,23 @@ class CountryState:
         for name in ("output", "revenue", "value_added", "rents"):
             if getattr(self, name).size == 0:
                 setattr(self, name, np.zeros((n, g)))
-        for name in ("gdp", "exports", "imports"):
+        for name in (
+            "gdp",
+            "exports",
+            "imports",
+            "rd_public_share",
+            "rd_profit_share",
+            "rd_spending",
+        ):
             if getattr(self, name).size == 0:
                 setattr(self, name, np.zeros(n))
+        k = g - 2
+        if self.rd_by_rung.size == 0:
+            self.rd_by_rung = np.zeros((n, k))
+        if self.mastered_year.size == 0:
+            self.mastered_year = np.full((n, k), np.nan)
+        if self.challenger.size == 0:
+            self.challenger = np.zeros(n, dtype=bool)
 
     @property
     def n(self) -> int:

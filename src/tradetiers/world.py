@@ -50,6 +50,11 @@ def build_state(scenario: Scenario) -> CountryState:
         lon=np.array([c.lon for c in cs], dtype=float),
         is_hegemon=np.array([c.code == scenario.hegemon for c in cs]),
     )
+    tech = scenario.technology
+    state.rd_public_share = np.array(
+        [tech.rd_public_share if c.rd_public_share is None else c.rd_public_share for c in cs]
+    )
+    state.rd_profit_share = np.full(n, tech.rd_profit_share)
     return state
 
 

@@ -71,6 +71,10 @@ class DenseKernel:
         """All flows (G, N, N)."""
         return u[:, :, None] * self.k * v[:, None, :]
 
+    def pair_totals(self, u: np.ndarray, v: np.ndarray) -> csr_array:
+        """Flows summed over goods, (exporter, importer), diagonal included."""
+        return csr_array(np.einsum("gi,gij,gj->ij", u, self.k, v))
+
     def nonzero_flows(self, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, ...]:
         """(good, supplier, buyer, value) of positive flows."""
         x = self.flows(u, v)
@@ -126,6 +130,12 @@ class SparseKernel:
         cols = np.concatenate([b.col, bj, np.full(si.size, n), [n]])
         data = np.concatenate([b.data, np.full(bj.size, eps), np.full(si.size, eps), [1.0]])
         return SparseKernel([csr_array((data, (rows, cols)), shape=(n + 1, n + 1))])
+
+    def pair_totals(self, u: np.ndarray, v: np.ndarray) -> csr_array:
+        """Flows summed over goods, (exporter, importer), diagonal included."""
+        coo = self.k.tocoo()
+        x = u.ravel()[coo.row] * coo.data * v.ravel()[coo.col]
+        return csr_array((x, (coo.row % self.n, coo.col % self.n)), shape=(self.n, self.n))
 
     def nonzero_flows(self, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, ...]:
         """(good, supplier, buyer, value) of positive flows."""

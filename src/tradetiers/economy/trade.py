@@ -136,3 +136,38 @@ def margins(output: np.ndarray, floor: float, ceiling: float) -> np.ndarray:
     holds it all.
     """
     return floor + (ceiling - floor) * normalised_concentration(output)
+
+
+def blocked_trade(
+    output: np.ndarray,
+    purchases: np.ndarray,
+    controls: list[tuple[np.ndarray, np.ndarray, list[int]]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """What export controls cost this year: lost sales and unmet purchases, (N, G) each.
+
+    In a year, output is fixed. A target would have bought from the controllers in
+    proportion to their share of world supply; that part it cannot get (the other
+    suppliers' output is taken) and the controllers cannot sell (M4: controls cut the
+    controller's sales, and so its R&D funds). The loss is shared among the
+    controllers by their output.
+
+    Args:
+        output: real output (N, G).
+        purchases: purchase values (N, G).
+        controls: (controllers, targets, goods) of each control in force.
+    """
+    lost = np.zeros_like(purchases)
+    unmet = np.zeros_like(purchases)
+    world = output.sum(axis=0)
+    for controllers, targets, goods in controls:
+        for g in goods:
+            supply = output[controllers, g]
+            if world[g] <= 0 or supply.sum() <= 0:
+                continue
+            share = supply.sum() / world[g]
+            blocked = np.minimum(
+                purchases[targets, g] * share, purchases[targets, g] - unmet[targets, g]
+            )
+            unmet[targets, g] += blocked
+            lost[controllers, g] += blocked.sum() * supply / supply.sum()
+    return lost, unmet
