@@ -320,3 +320,41 @@ def test_pure_functions_pyramid_and_controls():
     low[1, 0] = 0.5  # weak base on rung 0 closes the gate to rung 1
     gated = technology.imitate(low, rd, costs, weights, [], np.zeros(2, bool), params)
     assert gated[1, 1] < 0.2 * free[1, 1]
+
+
+def test_blockade_scenario_shows_the_delay():
+    """configs/blockade.toml extends the teaching world; over 5 seeds Fabrica masters
+    semiconductors later with the blockade than in the same world without its event."""
+    sc = Scenario.load("blockade")
+    assert sc.name == "blockade" and len(sc.countries) == 8  # the teaching world's
+    assert sc.info.what_is_it and sc.info.things_to_try and sc.info.credits
+    assert not sc.technology.hegemon_export_controls
+    free = sc.model_dump()
+    free["events"] = []
+    delay = []
+    for seed in range(5):
+        blocked = TradeModel(sc, rng=seed).run(60)
+        open_ = TradeModel(Scenario.from_dict(free), rng=seed).run(60)
+        end = 2000 + 60
+        delay.append(
+            min(mastery_year(blocked, "FAB", "semiconductors"), end)
+            - min(mastery_year(open_, "FAB", "semiconductors"), end)
+        )
+    assert np.mean(delay) >= 5, delay
+
+
+def test_extends_merges_tables_and_replaces_arrays(tmp_path):
+    path = tmp_path / "child.toml"
+    path.write_text(
+        'extends = "teaching"\nname = "child"\n[technology]\nleakage_rate = 0.0\n'
+        '[graph]\nkind = "sparse"\n',
+        encoding="utf-8",
+    )
+    sc = Scenario.load(path)
+    assert sc.name == "child" and sc.technology.leakage_rate == 0.0
+    assert sc.technology.imitation_rate == Scenario.load("teaching").technology.imitation_rate
+    assert sc.graph.kind == "sparse" and len(sc.countries) == 8
+    bad = tmp_path / "bad.toml"
+    bad.write_text('extends = "nowhere"\n', encoding="utf-8")
+    with pytest.raises(Exception, match="extends = 'nowhere': no such scenario"):
+        Scenario.load(bad)

@@ -61,9 +61,11 @@ def frontier_defence(country: Country) -> None:
     rising while the frontier stalls (M6). Public R&D is paid from the budget.
     """
     m = country.model
+    i = country.index
+    if not m.leads_now[i]:  # most countries lead nothing: decide at once
+        return
     t = m.scenario.technology
     rel = m.relative_now
-    i = country.index
     mine = rel[i]
     mastered = np.flatnonzero(mine >= t.mastery_share)
     if mastered.size == 0:

@@ -287,32 +287,9 @@ class Scenario(_Strict):
         Raises:
             ScenarioError: one line naming the file, the field, the value and what is allowed.
         """
-        file = resolve_scenario_path(path)
         source = str(path)
-        try:
-            raw = tomllib.loads(file.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ScenarioError(source, "file", str(path), "no such file") from None
-        except IsADirectoryError:
-            raise ScenarioError(
-                source, "file", str(path), "is a directory, not a scenario file"
-            ) from None
-        except PermissionError:
-            raise ScenarioError(
-                source, "file", str(path), "cannot be read (permission denied)"
-            ) from None
-        except OSError as err:
-            raise ScenarioError(
-                source, "file", str(path), f"cannot be read ({err.strerror})"
-            ) from None
-        except tomllib.TOMLDecodeError as err:
-            message = str(err)
-            where = re.search(r"\(at (line \d+, column \d+)\)", message)
-            what = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
-            location = where.group(1) if where else "end of file"
-            raise ScenarioError(source, "TOML syntax", MISSING, f"{what} at {location}") from None
-        except UnicodeDecodeError:
-            raise ScenarioError(source, "file", "binary", "must be UTF-8 TOML text") from None
+        raw = _read_toml(path, source)
+        raw = _with_base(raw, path, source, depth=0)
         return cls.from_dict(raw, source=source)
 
     @classmethod
@@ -497,6 +474,64 @@ def _table_model(annotation: Any) -> Any:
         if found is not None:
             return found
     return None
+
+
+def _read_toml(path: str | Path, source: str) -> dict[str, Any]:
+    """Parse a scenario file, turning every I/O and syntax problem into a ScenarioError."""
+    file = resolve_scenario_path(path)
+    try:
+        raw = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ScenarioError(source, "file", str(path), "no such file") from None
+    except IsADirectoryError:
+        raise ScenarioError(
+            source, "file", str(path), "is a directory, not a scenario file"
+        ) from None
+    except PermissionError:
+        raise ScenarioError(
+            source, "file", str(path), "cannot be read (permission denied)"
+        ) from None
+    except OSError as err:
+        raise ScenarioError(source, "file", str(path), f"cannot be read ({err.strerror})") from None
+    except tomllib.TOMLDecodeError as err:
+        message = str(err)
+        where = re.search(r"\(at (line \d+, column \d+)\)", message)
+        what = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+        location = where.group(1) if where else "end of file"
+        raise ScenarioError(source, "TOML syntax", MISSING, f"{what} at {location}") from None
+    except UnicodeDecodeError:
+        raise ScenarioError(source, "file", "binary", "must be UTF-8 TOML text") from None
+    return raw
+
+
+def _with_base(raw: dict[str, Any], path: str | Path, source: str, depth: int) -> dict[str, Any]:
+    """Resolve ``extends = "NAME"``: the named scenario's tables, overridden by this file's.
+
+    Tables merge key by key; arrays (countries, events) and values are replaced whole.
+    """
+    base_name = raw.pop("extends", None)
+    if base_name is None:
+        return raw
+    if not isinstance(base_name, str) or depth > 5:
+        raise ScenarioError(source, "extends", base_name, "the name or path of one scenario")
+    base_path = resolve_scenario_path(base_name)
+    if not base_path.exists() and not Path(base_name).is_absolute():
+        sibling = Path(path).parent / base_name
+        base_path = sibling if sibling.exists() else sibling.with_suffix(".toml")
+    if not base_path.exists():
+        raise ScenarioError(source, "extends", base_name, "no such scenario")
+    base = _with_base(_read_toml(base_path, str(base_path)), base_path, source, depth + 1)
+    return _merge(base, raw)
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 def shipped_configs_dir() -> Path:

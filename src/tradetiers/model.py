@@ -94,6 +94,7 @@ class TradeModel(mesa.Model):
         self._frontier0: np.ndarray | None = None  # each rung's first frontier
         self.decision_rules: list[DecisionRule] = list(default_rules(sc))
         self.relative_now = np.zeros((n, len(sc.goods.ladder)))
+        self.leads_now = np.zeros(n, dtype=bool)
         self.timeline = Timeline(list(sc.events))
         self.event_log: list[dict[str, Any]] = []
         self.input_share = p.resource_input_share  # 0 in a year nobody supplies resources
@@ -211,6 +212,7 @@ class TradeModel(mesa.Model):
             self.log("event", ev.describe())
         # what the agents see when they decide: this year's capability relative to the frontier
         self.relative_now = self.relative_capability()
+        self.leads_now = (self.relative_now >= 1.0).any(axis=1)
         self.agents.shuffle_do("decide")
         self._technology()
         output = self._produce()
