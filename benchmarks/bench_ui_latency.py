@@ -1,0 +1,80 @@
+"""Time from pressing Step to the updated page, in real headless Chromium (teaching world).
+
+Starts ``tradetiers ui`` offline on a free port, presses Step repeatedly and waits until
+the year display changes. Prints the figures; target under 300 ms for the teaching world.
+Also times the same click without a browser (``solara.render``), i.e. the server side.
+
+    python benchmarks/bench_ui_latency.py [--steps 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+from playwright.sync_api import sync_playwright
+
+from tradetiers.ui.testing import CHROMIUM, CHROMIUM_ARGS, Server
+
+WAIT = (
+    "n => { const e = document.querySelector('.tt-year');"
+    " return e && parseInt(e.innerText.match(/(\\d+)\\s*$/)[1]) >= n; }"
+)
+
+
+def browser_latency(steps: int) -> list[float]:
+    out = []
+    with Server() as srv, sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = b.new_page(viewport={"width": 1400, "height": 1000})
+        page.set_default_timeout(30_000)
+        page.goto(srv.url)
+        page.wait_for_selector(".tt-chart img")
+        for n in range(1, steps + 1):
+            t0 = time.perf_counter()
+            page.click(".tt-step")
+            page.wait_for_function(WAIT, arg=n, polling="raf")
+            out.append(time.perf_counter() - t0)
+        b.close()
+    return out
+
+
+def server_latency(steps: int) -> list[float]:
+    import ipyvuetify as v
+    import solara
+
+    from tradetiers.ui.app import Layout
+    from tradetiers.ui.pages import world
+
+    _box, rc = solara.render(Layout(children=[world.Page()]), handle_error=False)
+    button = rc.find(v.Btn, class_="tt-step").widget
+    out = []
+    for _ in range(steps):
+        t0 = time.perf_counter()
+        button.click()
+        out.append(time.perf_counter() - t0)
+    rc.close()
+    return out
+
+
+def report(name: str, xs: list[float]) -> None:
+    ms = sorted(1000 * x for x in xs)
+    p90 = ms[int(0.9 * (len(ms) - 1))]
+    print(
+        f"{name:<40} median {statistics.median(ms):6.0f} ms   p90 {p90:6.0f} ms   "
+        f"min {ms[0]:6.0f} ms   (n={len(ms)})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--steps", type=int, default=20)
+    args = parser.parse_args()
+    print("teaching world (N = 8), World page, target < 300 ms")
+    report("server only (solara.render, click→render)", server_latency(args.steps))
+    report("browser (click Step → year shown)", browser_latency(args.steps))
+
+
+if __name__ == "__main__":
+    main()
