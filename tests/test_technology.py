@@ -358,3 +358,23 @@ def test_extends_merges_tables_and_replaces_arrays(tmp_path):
     bad.write_text('extends = "nowhere"\n', encoding="utf-8")
     with pytest.raises(Exception, match="extends = 'nowhere': no such scenario"):
         Scenario.load(bad)
+
+
+def test_levers_change_the_running_world():
+    model = TradeModel(scenario(years=10), rng=1)
+    model.run(3)
+    model.set_parameter("technology.leakage_rate", 0.0)
+    model.set_parameter("parameters.distance_decay", 1.0)
+    assert model.tech_params.leakage_rate == 0.0
+    assert model.scenario.parameters.distance_decay == 1.0
+    model.step()
+    assert max(identity_errors(model).values()) <= 1e-9
+    assert (model.event_frame()["kind"] == "lever").sum() == 2
+    with pytest.raises(Exception, match=r"technology\.leakage_rate = -1"):
+        model.set_parameter("technology.leakage_rate", -1)
+    with pytest.raises(Exception, match=r"unknown\.x"):
+        model.set_parameter("unknown.x", 1)
+    model.set_parameter("technology.hegemon_export_controls", False)
+    assert model.decision_rules and all(
+        r.__name__ != "hegemon_export_controls" for r in model.decision_rules
+    )

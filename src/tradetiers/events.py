@@ -279,6 +279,15 @@ class Timeline:
             ev.apply(model)
         return started
 
+    def remove(self, event: _Event, model: TradeModel | None = None) -> None:
+        """Unschedule an event; if it has started and a model is given, end it now."""
+        for table in (self._starts, self._ends):
+            for events in table.values():
+                if event in events:
+                    events.remove(event)
+        if model is not None and event.year < model.year:
+            event.revert(model)
+
     def add(self, event: _Event) -> None:
         """Schedule an event at run time (used by the UI's levers)."""
         self._starts.setdefault(event.year, []).append(event)

@@ -16,15 +16,19 @@ import mesa
 import networkx as nx
 import numpy as np
 import pandas as pd
+from pydantic import ValidationError
 
 from tradetiers.agents import Country, DecisionRule, default_rules
-from tradetiers.config import Scenario, default_scenario
+from tradetiers.config import Scenario, ScenarioError, default_scenario
 from tradetiers.economy import demand, gravity, production, structure, technology, trade
 from tradetiers.economy.network import PathDistances, path_distances
 from tradetiers.economy.production import FIRST_RUNG
 from tradetiers.events import Timeline
 from tradetiers.metrics import CountryRecorder, world_reporters
 from tradetiers.world import build_state, build_trade_graph, graph_kind
+
+#: Settings tables a lever may change at run time.
+SETTABLE = ("parameters", "technology")
 
 
 @dataclass
@@ -133,6 +137,29 @@ class TradeModel(mesa.Model):
     def graph_kind(self) -> str:
         """``complete`` or ``sparse`` (as built from the scenario)."""
         return graph_kind(self.scenario, self.state.n)
+
+    def set_parameter(self, path: str, value: Any) -> None:
+        """Change a parameter of the running world from the next year (a lever).
+
+        Args:
+            path: ``parameters.NAME`` or ``technology.NAME``.
+            value: the new value, validated like the scenario file's.
+
+        Raises:
+            ScenarioError: an unknown parameter or a value that is not allowed.
+        """
+        table_name, _, name = path.partition(".")
+        table = getattr(self.scenario, table_name, None) if table_name in SETTABLE else None
+        if table is None or name not in type(table).model_fields:
+            raise ScenarioError("lever", path, value, f"one of {sorted(SETTABLE)}.NAME")
+        try:
+            setattr(table, name, value)
+        except ValidationError as err:
+            raise ScenarioError("lever", path, value, err.errors()[0]["msg"]) from None
+        self.tech_params = _tech_params(self.scenario)
+        self.decision_rules = list(default_rules(self.scenario))
+        self._kernel_key = None  # trade costs may have changed
+        self.log("lever", f"{path} set to {value}")
 
     def add_barrier(self, barrier: gravity.Barrier) -> None:
         """Put a trade barrier (a factor on some trade weights) in place from this year."""
