@@ -192,3 +192,22 @@ def test_a_straggler_of_an_older_invocation_cannot_commit(tmp_path):
     assert commit_chunk(tmp_path, f"part-000000000-000000000-{new[:12]}.parquet", new, tables())
     assert store.completed() == {0}
     assert os.path.exists(tmp_path / "outcomes" / f"part-000000000-000000000-{new[:12]}.parquet")
+
+
+def test_cli_sweep_resume_and_refusal_in_process(tmp_path, capsys):
+    from tradetiers import cli
+
+    spec = write(tmp_path, FRAGILE.replace('model = "sweep_models:FragileModel"\n', ""))
+    out = tmp_path / "sweep"
+    handler = signal.getsignal(signal.SIGTERM)
+    assert cli.main(["sweep", str(spec), "--out", str(out), "--workers", "0"]) == 0
+    assert signal.getsignal(signal.SIGTERM) is handler  # restored after the sweep
+    err = capsys.readouterr().err
+    assert "6 runs: 0 already done, 6 run now (0 failed)" in err
+    assert cli.main(["sweep", str(spec), "--out", str(out), "--workers", "0"]) == 2
+    assert "already holds a sweep; pass --resume" in capsys.readouterr().err
+    assert cli.main(["sweep", str(spec), "--out", str(out), "--workers", "0", "--resume"]) == 0
+    assert "6 runs: 6 already done, 0 run now" in capsys.readouterr().err
+    changed = write(tmp_path, FRAGILE.replace("seed = 3", "seed = 4"), "changed.toml")
+    assert cli.main(["sweep", str(changed), "--out", str(out), "--resume"]) == 2
+    assert "spec: differs from the sweep in" in capsys.readouterr().err

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -197,6 +198,12 @@ BAD = [
         "has no field 'speed'",
     ),
     (
+        "bad-event",
+        BASE + '[[events]]\nkind = "trade_link_cut"\nyear = 2001\nbetween = ["HEG", "XXX"]\n',
+        "events",
+        "makes events[0].between invalid: unknown country",
+    ),
+    (
         "toml-syntax",
         BASE + "[[levers]\n",
         "TOML syntax",
@@ -383,3 +390,20 @@ def test_seeds_come_from_seed_sequence_spawn():
     independent = sampling.run_seeds(5, 6, 2, "independent")
     assert len(set(independent.tolist())) == 12
     assert independent[:2].tolist() == expected  # spawn's first children are the same
+
+
+# -- the shipped example specs ----------------------------------------------------------------
+EXAMPLES = sorted((Path(__file__).resolve().parents[1] / "experiments").glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_example_specs_load_and_have_a_readme_line(path):
+    exp = load_spec(path)  # runs the base scenario a year to check every outcome column
+    assert exp.spec.description
+    readme = (path.parent / "README.md").read_text(encoding="utf-8")
+    assert f"[`{path.name}`]({path.name})" in readme
+    assert sampling.design_size(exp.spec) * exp.spec.replications <= 500
+
+
+def test_there_are_example_specs_for_the_three_questions():
+    assert {p.stem for p in EXAMPLES} >= {"blockade_delay", "rentier_drift", "sobol_catchup"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -76,9 +77,11 @@ def sweep_command(args: argparse.Namespace) -> int:
     exp = load_spec(args.spec)
     out = args.out or Path("results") / "sweeps" / exp.spec.name
     console = Console(stderr=True)
-    signal.signal(signal.SIGTERM, _raise_interrupt)
-    with _SweepProgress(console, exp.spec.name, disable=args.quiet) as bar:
-        try:
+    # SIGTERM (kill, a batch system's time limit) stops the sweep like Ctrl-C does
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt) if main_thread else None
+    try:
+        with _SweepProgress(console, exp.spec.name, disable=args.quiet) as bar:
             result = run_sweep(
                 exp,
                 out,
@@ -88,14 +91,17 @@ def sweep_command(args: argparse.Namespace) -> int:
                 chunk=args.chunk,
                 progress=bar.update,
             )
-        except SweepInterrupted as stop:
-            r = stop.result
-            print(
-                f"tradetiers: interrupted: {r.skipped + r.done} of {r.total} runs are stored in "
-                f"{out}; run the same command with --resume to finish",
-                file=sys.stderr,
-            )
-            return EXIT_INTERRUPTED
+    except SweepInterrupted as stop:
+        r = stop.result
+        print(
+            f"tradetiers: interrupted: {r.skipped + r.done} of {r.total} runs are stored in "
+            f"{out}; run the same command with --resume to finish",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
     if not args.quiet:
         rate = result.done / result.seconds if result.seconds > 0 else 0.0
         console.print(

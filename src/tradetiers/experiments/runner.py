@@ -72,6 +72,7 @@ class ChunkResult:
     committed: bool
     run_seconds: float
     store_seconds: float
+    cpu_seconds: float  #: CPU time of the worker process for the chunk (contention check)
 
 
 @dataclass
@@ -87,6 +88,7 @@ class SweepResult:
     seconds: float = 0.0
     run_seconds: float = 0.0
     store_seconds: float = 0.0
+    cpu_seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -122,6 +124,7 @@ def run_chunk(ctx: RunContext, rows: list[dict[str, Any]]) -> ChunkResult:
     run_rows, outcome_rows, series_parts = [], [], []
     failed = 0
     run_seconds = 0.0
+    cpu_start = time.process_time()
     for row in rows:
         start = time.perf_counter()
         status, error, tb = "ok", None, None
@@ -150,7 +153,9 @@ def run_chunk(ctx: RunContext, rows: list[dict[str, Any]]) -> ChunkResult:
     ids = [int(r["run_id"]) for r in rows]
     name = part_name(min(ids), max(ids), ctx.generation)
     committed = commit_chunk(Path(ctx.root), name, ctx.generation, tables)
-    return ChunkResult(ids, failed, committed, run_seconds, time.perf_counter() - start)
+    store_seconds = time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
+    return ChunkResult(ids, failed, committed, run_seconds, store_seconds, cpu)
 
 
 def _series_table(parts: list[pd.DataFrame]) -> pa.Table:
@@ -434,6 +439,7 @@ def _drive(
                         result.failed += res.failed
                         result.run_seconds += res.run_seconds
                         result.store_seconds += res.store_seconds
+                        result.cpu_seconds += res.cpu_seconds
                     else:
                         result.lost += n
                 if progress is not None:

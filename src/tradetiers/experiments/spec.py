@@ -121,6 +121,7 @@ class ExperimentSpec(_Strict):
     replications: Annotated[int, Field(ge=1, le=100_000)] = 1
     seeding: Literal["common", "independent"] = "common"
     fixed: dict[str, Scalar] = Field(default_factory=dict)
+    events: list[dict[str, Any]] = Field(default_factory=list)
     levers: list[Factor] = Field(default_factory=list)
     uncertainties: list[Factor] = Field(default_factory=list)
     sampling: Sampling = Field(default_factory=Sampling)
@@ -240,6 +241,9 @@ def from_dict(
     _check_sampling(spec, source)
     scenario = _load_scenario(spec.scenario, source, base_dir)
     dump = scenario.model_dump(mode="python")
+    if spec.events:  # appended to the scenario's own, so levers can address them by index
+        dump["events"] = [*dump["events"], *spec.events]
+        _validate_scenario(dump, source, "events", MISSING)
     base = _apply_checked(dump, spec.fixed, source, lambda p: f"fixed.{p}")
     kinds = _check_factors(spec, base, source)
     years = spec.years if spec.years is not None else scenario.years
