@@ -59,13 +59,8 @@ LEVERS: dict[str, Lever] = {lv.key: lv for lv in (DISTANCE_DECAY, LINK_CUT, SHOC
 
 
 def set_distance_decay(model: TradeModel, value: float) -> None:
-    """Set the gravity distance decay; trade routes are re-weighted from the next year.
-
-    Reassigning the graph is the model's public way to drop its cached distances and
-    kernel, so the next year builds the kernel with the new decay.
-    """
-    model.scenario.parameters.distance_decay = float(value)
-    model.graph = model.graph
+    """Set the gravity distance decay; trade routes are re-weighted from the next year."""
+    model.set_parameter("parameters.distance_decay", float(value))
 
 
 def cut_link(model: TradeModel, a: str, b: str) -> TradeLink:

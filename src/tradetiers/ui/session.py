@@ -45,9 +45,16 @@ class Mark:
     text: str
 
 
+#: the scenario the app opens on: the teaching world, the default everywhere
+DEFAULT_SCENARIO = "teaching"
+
+
 def library() -> dict[str, Path]:
-    """The shipped scenarios by name."""
-    return {p.stem: p for p in sorted(shipped_configs_dir().glob("*.toml"))}
+    """The shipped scenarios by name, the default first, the rest alphabetically."""
+    paths = sorted(
+        shipped_configs_dir().glob("*.toml"), key=lambda p: (p.stem != DEFAULT_SCENARIO, p.stem)
+    )
+    return {p.stem: p for p in paths}
 
 
 def world_size(scenario: Scenario) -> int:
@@ -138,8 +145,7 @@ class Session:
             old = self.distance_decay
             if abs(old - value) < 1e-12:
                 return
-            levers.set_distance_decay(self.model, value)
-            self.model.log("lever", f"distance decay {old:g} → {value:g}")
+            levers.set_distance_decay(self.model, value)  # validated and logged by the model
             self._mark(f"distance decay {old:g}→{value:g}")
 
     def cut_link(self, a: str, b: str) -> bool:
