@@ -297,11 +297,9 @@ def test_innovation_is_seeded_and_random():
 
 def test_pure_functions_pyramid_and_controls():
     """The pyramid gate and the control penalty, on a two-country, two-rung world."""
-    from scipy.sparse import csr_array
-
     params = TradeModel(scenario()).tech_params
     cap = np.array([[10.0, 10.0], [5.0, 1.0]])  # leader, follower
-    weights = csr_array((np.array([1.0]), (np.array([0]), np.array([1]))), shape=(2, 2))
+    weights = (np.array([0]), np.array([1]), np.array([1.0]))  # the follower buys from the leader
     rd = np.zeros((2, 2))
     costs = np.ones(2)
     free = technology.imitate(cap, rd, costs, weights, [], np.zeros(2, bool), params)

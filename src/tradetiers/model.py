@@ -92,6 +92,7 @@ class TradeModel(mesa.Model):
         self.barriers: list[gravity.Barrier] = []
         self._barrier_version = 0
         self.controls: list[ExportControlInForce] = []
+        self._controlled_cache: tuple[Any, set[tuple[int, int, int]]] = (None, set())
         self.open_rungs = np.zeros(g, dtype=bool)  # indexed like goods; rungs only
         self.tech_params = _tech_params(sc)
         self._exposure: Any = None  # import shares from last year's flows
@@ -207,10 +208,22 @@ class TradeModel(mesa.Model):
 
     def is_controlled(self, controller: int, target: int, good: int) -> bool:
         """Whether ``controller`` already controls exports of ``good`` to ``target``."""
-        return any(
-            good in c.goods and controller in c.controllers and target in c.targets
-            for c in self.controls
-        )
+        return (controller, target, good) in self._controlled
+
+    @property
+    def _controlled(self) -> set[tuple[int, int, int]]:
+        """(controller, target, good) triples in force, rebuilt when controls change."""
+        key = len(self.controls), self._barrier_version
+        if self._controlled_cache[0] != key:
+            triples = {
+                (int(a), int(b), g)
+                for c in self.controls
+                for a in c.controllers
+                for b in c.targets
+                for g in c.goods
+            }
+            self._controlled_cache = (key, triples)
+        return self._controlled_cache[1]
 
     def relative_capability(self) -> np.ndarray:
         """Capability on each rung relative to the frontier, (N, K)."""
@@ -355,7 +368,7 @@ class TradeModel(mesa.Model):
         s.imports = alloc.imports.sum(axis=0)
         self.last = YearResult(market, m, alloc, budget)
         self._exposure = technology.exposure(
-            kernel.pair_totals(alloc.u, alloc.v), alloc.imports.sum(axis=0)
+            *kernel.cross_border(alloc.u, alloc.v), alloc.imports.sum(axis=0)
         )
         if self.state.mastered_year.size and self.year == self.scenario.start_year:
             _, rel = technology.relative_capability(s.productivity[:, FIRST_RUNG:])

@@ -71,9 +71,12 @@ class DenseKernel:
         """All flows (G, N, N)."""
         return u[:, :, None] * self.k * v[:, None, :]
 
-    def pair_totals(self, u: np.ndarray, v: np.ndarray) -> csr_array:
-        """Flows summed over goods, (exporter, importer), diagonal included."""
-        return csr_array(np.einsum("gi,gij,gj->ij", u, self.k, v))
+    def cross_border(self, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, ...]:
+        """(exporter, importer, value) of flows between countries, summed over goods."""
+        x = np.einsum("gi,gij,gj->ij", u, self.k, v)
+        np.fill_diagonal(x, 0.0)
+        i, j = np.nonzero(x)
+        return i, j, x[i, j]
 
     def nonzero_flows(self, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, ...]:
         """(good, supplier, buyer, value) of positive flows."""
@@ -131,11 +134,14 @@ class SparseKernel:
         data = np.concatenate([b.data, np.full(bj.size, eps), np.full(si.size, eps), [1.0]])
         return SparseKernel([csr_array((data, (rows, cols)), shape=(n + 1, n + 1))])
 
-    def pair_totals(self, u: np.ndarray, v: np.ndarray) -> csr_array:
-        """Flows summed over goods, (exporter, importer), diagonal included."""
-        coo = self.k.tocoo()
-        x = u.ravel()[coo.row] * coo.data * v.ravel()[coo.col]
-        return csr_array((x, (coo.row % self.n, coo.col % self.n)), shape=(self.n, self.n))
+    def cross_border(self, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, ...]:
+        """(exporter, importer, value) of flows between countries, one entry per good.
+
+        Entries are not summed over goods: whoever uses them sums by importer anyway.
+        """
+        _, i, j, x = self.nonzero_flows(u, v)
+        keep = i != j
+        return i[keep], j[keep], x[keep]
 
     def nonzero_flows(self, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, ...]:
         """(good, supplier, buyer, value) of positive flows."""

@@ -22,7 +22,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.sparse import csr_array
 
 
 @dataclass(frozen=True)
@@ -151,20 +150,20 @@ def innovate(
     return np.where(success, capability * (1.0 + steps), capability), success
 
 
-def exposure(flows: csr_array, imports: np.ndarray) -> csr_array:
-    """Import shares: entry (j, i) is the share of importer i's imports bought from j."""
-    f = flows.tocoo()
-    keep = f.row != f.col
-    rows, cols, data = f.row[keep], f.col[keep], f.data[keep]
-    share = np.divide(data, imports[cols], out=np.zeros_like(data), where=imports[cols] > 0)
-    return csr_array((share, (rows, cols)), shape=flows.shape)
+def exposure(
+    exporter: np.ndarray, importer: np.ndarray, value: np.ndarray, imports: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Import shares as (exporter, importer, share of the importer's imports) entries."""
+    total = imports[importer]
+    share = np.divide(value, total, out=np.zeros_like(value), where=total > 0)
+    return exporter, importer, share
 
 
 def imitate(
     capability: np.ndarray,
     rd_by_rung: np.ndarray,
     costs: np.ndarray,
-    weights: csr_array,
+    weights: tuple[np.ndarray, np.ndarray, np.ndarray],
     penalties: list[tuple[np.ndarray, np.ndarray, list[int], float]],
     open_rungs: np.ndarray,
     params: TechParams,
@@ -175,7 +174,8 @@ def imitate(
         capability: capability A (N, K).
         rd_by_rung: R&D spending per rung (N, K); it raises absorption on that rung.
         costs: innovation cost per rung (K,); imitation costs ``imitation_cost_ratio`` of it.
-        weights: import shares, entry (j, i) = share of i's imports bought from j.
+        weights: import shares as (exporter j, importer i, share of i's imports from j)
+            entries; repeated pairs add up.
         penalties: export controls as (controllers, targets, rungs, penalty): the
             controllers' weight in the targets' imitation of those rungs is divided by
             the penalty (it never reaches zero).
@@ -193,14 +193,16 @@ def imitate(
     effort = np.minimum(1.0, rd_by_rung / imitation_cost[None, :])
     absorb = gate * (1.0 + params.imitation_rd_boost * effort)
     gap_rel = 1.0 - rel  # advantage of backwardness: stronger pull the further behind
-    w = weights.tocoo()
-    src, dst, share = w.row, w.col, w.data
+    src, dst, share = weights
     pull = np.zeros((n, k))
     factors = np.ones((k, share.size))
     for controllers, targets, rungs, penalty in penalties:
-        hit = np.isin(src, controllers) & np.isin(dst, targets)
-        for r in rungs:
-            factors[r, hit] /= penalty
+        is_controller = np.zeros(n, dtype=bool)
+        is_target = np.zeros(n, dtype=bool)
+        is_controller[controllers] = True
+        is_target[targets] = True
+        hit = is_controller[src] & is_target[dst]
+        factors[np.ix_(rungs, np.flatnonzero(hit))] /= penalty
     for r in range(k):
         gap = np.maximum(capability[src, r] - capability[dst, r], 0.0)
         pull[:, r] = np.bincount(dst, weights=share * factors[r] * gap, minlength=n)
