@@ -135,13 +135,19 @@ class SparseKernel:
         return SparseKernel([csr_array((data, (rows, cols)), shape=(n + 1, n + 1))])
 
     def cross_border(self, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, ...]:
-        """(exporter, importer, value) of flows between countries, one entry per good.
+        """(exporter, importer, value) of flows between countries, summed over goods.
 
-        Entries are not summed over goods: whoever uses them sums by importer anyway.
+        Good by good, so that the transient arrays are one good's links, not all of them.
         """
-        _, i, j, x = self.nonzero_flows(u, v)
-        keep = i != j
-        return i[keep], j[keep], x[keep]
+        total = csr_array((self.n, self.n))
+        for g, block in enumerate(self.blocks):
+            coo = block.tocoo()
+            x = u[g, coo.row] * coo.data * v[g, coo.col]
+            x[coo.row == coo.col] = 0.0
+            total = total + csr_array((x, (coo.row, coo.col)), shape=(self.n, self.n))
+        pairs = total.tocoo()
+        keep = pairs.data > 0
+        return pairs.row[keep], pairs.col[keep], pairs.data[keep]
 
     def nonzero_flows(self, u: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, ...]:
         """(good, supplier, buyer, value) of positive flows."""

@@ -195,7 +195,8 @@ def imitate(
     gap_rel = 1.0 - rel  # advantage of backwardness: stronger pull the further behind
     src, dst, share = weights
     pull = np.zeros((n, k))
-    factors = np.ones((k, share.size))
+    # per-rung weight factors, only where controls are in force (memory grows with pairs)
+    factors = np.ones((k, share.size)) if penalties else np.ones((k, 1))
     for controllers, targets, rungs, penalty in penalties:
         is_controller = np.zeros(n, dtype=bool)
         is_target = np.zeros(n, dtype=bool)
