@@ -388,7 +388,7 @@ def _as_scenario_error(err: ValidationError, raw: dict[str, Any], source: str) -
     ctx = first.get("ctx") or {}
     inner = ctx.get("error")
     loc = _strip_tags(first["loc"])
-    path = _loc_to_path(loc)
+    path = loc_to_path(loc)
     if isinstance(inner, _FieldError):
         field = ".".join(p for p in (path, inner.field) if p)
         return ScenarioError(source, field, inner.value, inner.allowed)
@@ -427,7 +427,8 @@ def _strip_tags(loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def _loc_to_path(loc: tuple[Any, ...]) -> str:
+def loc_to_path(loc: tuple[Any, ...]) -> str:
+    """A pydantic location as a field path: ``("events", 0, "year")`` -> ``events[0].year``."""
     parts: list[str] = []
     for item in loc:
         if isinstance(item, int):

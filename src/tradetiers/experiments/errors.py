@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from tradetiers.config import MISSING, ScenarioError
+from tradetiers.config import MISSING, ScenarioError, loc_to_path
 
 
 class SpecError(ScenarioError):
@@ -24,19 +24,6 @@ class FieldProblem(ValueError):
     def __init__(self, field: str, value: Any, allowed: str) -> None:
         super().__init__(allowed)
         self.field, self.value, self.allowed = field, value, allowed
-
-
-def loc_to_path(loc: tuple[Any, ...]) -> str:
-    """``('levers', 0, 'low')`` -> ``levers[0].low``."""
-    parts: list[str] = []
-    for item in loc:
-        if isinstance(item, int):
-            parts.append(f"[{item}]")
-        elif parts:
-            parts.append(f".{item}")
-        else:
-            parts.append(str(item))
-    return "".join(parts)
 
 
 def from_validation(err: ValidationError, root: type[BaseModel], source: str) -> SpecError:
