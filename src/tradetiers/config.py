@@ -456,7 +456,7 @@ def _allowed_keys(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
         if item == "events":
             model = "events"
         elif isinstance(model, type) and item in model.model_fields:
-            model = _table_model(model.model_fields[item].annotation)
+            model = table_model(model.model_fields[item].annotation)
         else:
             model = None
     if isinstance(model, type) and issubclass(model, BaseModel):
@@ -464,14 +464,14 @@ def _allowed_keys(loc: tuple[Any, ...], raw: dict[str, Any]) -> str:
     return "see the scenario documentation"
 
 
-def _table_model(annotation: Any) -> Any:
+def table_model(annotation: Any) -> type[BaseModel] | None:
     """The settings model inside an annotation such as ``X | None`` or ``list[X]``."""
     from typing import get_args
 
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in get_args(annotation):
-        found = _table_model(arg)
+        found = table_model(arg)
         if found is not None:
             return found
     return None

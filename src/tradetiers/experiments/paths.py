@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from tradetiers.config import Scenario
+from tradetiers.config import Scenario, table_model
 
 Kind = Literal["float", "int", "bool", "str", "any"]
 _ABSENT = object()
@@ -32,17 +32,6 @@ class Target:
 
     path: str
     kind: Kind
-
-
-def _item_model(annotation: Any) -> type[BaseModel] | None:
-    """The settings model inside ``X``, ``X | None`` or ``list[X]`` (None for plain values)."""
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _item_model(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def _kind_of(value: Any) -> Kind:
@@ -83,7 +72,7 @@ def _walk(data: dict[str, Any], path: str) -> tuple[Any, Any, Any]:
                 allowed = ", ".join(model.model_fields)
                 raise PathProblem(f"{where} has no field {tok!r}; allowed: {allowed}")
             annotation = model.model_fields[tok].annotation
-            model = _item_model(annotation)
+            model = table_model(annotation)
             if tok == "events":
                 model = None  # a tagged union: each event's kind says which keys it has
         else:
