@@ -62,6 +62,21 @@ columns = ["gdp", "manufacturing_share"]
 countries = ["MAN", "HEG"]
 """
 
+# two uncertainties for sensitivity designs: one that drives world trade, and a dummy
+# (sinkhorn_max_iter: the allocation converges long before either bound)
+DECAY_AND_DUMMY = """
+[[uncertainties]]
+path = "parameters.distance_decay"
+low = 0.1
+high = 2.0
+
+[[uncertainties]]
+path = "parameters.sinkhorn_max_iter"
+name = "max_iter"
+low = 1500
+high = 3000
+"""
+
 
 def write(folder: Path, text: str, name: str = "spec.toml") -> Path:
     """Write a spec file and return its path."""

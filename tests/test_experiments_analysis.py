@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from experiment_specs import write
+from experiment_specs import DECAY_AND_DUMMY, write
 
 from tradetiers import cli
 from tradetiers.experiments.analysis import analyze, load, sensitivity, summary
@@ -15,22 +15,16 @@ from tradetiers.experiments.spec import load_spec
 
 # 16 x (2 + 2) = 64 runs of 4 years. sinkhorn_max_iter is a dummy: the allocation
 # converges long before either bound, so it cannot matter.
-SOBOL = """
+SOBOL = (
+    """
 name = "sobol-small"
 description = "Which uncertainty drives world trade?"
 years = 4
 seed = 21
 
-[[uncertainties]]
-path = "parameters.distance_decay"
-low = 0.1
-high = 2.0
-
-[[uncertainties]]
-path = "parameters.sinkhorn_max_iter"
-name = "max_iter"
-low = 1500
-high = 3000
+"""
+    + DECAY_AND_DUMMY
+    + """
 
 [sampling]
 method = "sobol"
@@ -53,6 +47,7 @@ columns = ["world_trade"]
 columns = ["gdp"]
 countries = ["MAN", "HEG"]
 """
+)
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +106,8 @@ def test_analyze_command_prints_and_writes_tables_and_plots(sobol_sweep, tmp_pat
     assert (table["runs"] == 64).all()
 
 
-MORRIS = """
+MORRIS = (
+    """
 name = "morris-small"
 years = 4
 seed = 2
@@ -121,16 +117,9 @@ replications = 2
 path = "graph.kind"
 values = ["complete", "sparse"]
 
-[[uncertainties]]
-path = "parameters.distance_decay"
-low = 0.1
-high = 2.0
-
-[[uncertainties]]
-path = "parameters.sinkhorn_max_iter"
-name = "max_iter"
-low = 1500
-high = 3000
+"""
+    + DECAY_AND_DUMMY
+    + """
 
 [sampling]
 method = "morris"
@@ -140,6 +129,7 @@ samples = 3
 name = "trade"
 column = "world_trade"
 """
+)
 
 
 def test_morris_per_lever_setting_and_summary_by_lever(tmp_path):

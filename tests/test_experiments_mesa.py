@@ -7,15 +7,21 @@ import pytest
 from experiment_specs import write
 
 from tradetiers import TradeModel
-from tradetiers.experiments.mesa_compat import BatchTradeModel, batch_seeds
+from tradetiers.experiments.mesa_compat import (
+    BatchTradeModel,
+    batch_run_takes_rng,
+    batch_seeds,
+    seed_arguments,
+)
 from tradetiers.experiments.runner import run_sweep
 from tradetiers.experiments.spec import load_spec
 from tradetiers.experiments.store import Store
 
 
 def test_plain_trade_model_runs_one_step_past_max_steps():
+    params, kwargs = seed_arguments([1, 2])  # a parameter on Mesa 3.3, rng= on 3.4+
     rows = mesa.batch_run(
-        TradeModel, parameters={"rng": [1, 2]}, max_steps=3, display_progress=False
+        TradeModel, parameters=params, max_steps=3, display_progress=False, **kwargs
     )
     assert len(rows) == 2
     # batch_run loops while steps <= max_steps: four years, 2000..2003, not three
@@ -24,8 +30,9 @@ def test_plain_trade_model_runs_one_step_past_max_steps():
     assert all(r["world_gdp"] > 0 for r in rows)
 
 
+@pytest.mark.filterwarnings("ignore:The `iterations` keyword argument is deprecated")
 def test_iterations_without_seeds_repeat_the_same_run():
-    """Mesa 3.3's iterations repeat identical keywords: seeds must be a parameter."""
+    """Iterations repeat identical keywords (Mesa 3.4+: rng=None each): give seeds."""
     rows = mesa.batch_run(
         TradeModel, parameters={"scenario": "teaching"}, iterations=2, max_steps=2,
         display_progress=False,
@@ -33,18 +40,33 @@ def test_iterations_without_seeds_repeat_the_same_run():
     assert rows[0]["world_trade"] == rows[1]["world_trade"]
 
 
+def test_seed_arguments_follow_the_installed_batch_run():
+    params, kwargs = seed_arguments(iter([4, 5]))
+    if batch_run_takes_rng():  # Mesa >= 3.4
+        assert (params, kwargs) == ({}, {"rng": [4, 5]})
+    else:  # Mesa 3.3
+        assert mesa.__version__.startswith("3.3")
+        assert (params, kwargs) == ({"rng": [4, 5]}, {})
+    # BatchTradeModel's signature names rng, not seed, so Mesa 3.4+ passes rng=
+    import inspect
+
+    assert "seed" not in inspect.signature(BatchTradeModel).parameters
+
+
 def test_batch_model_takes_dotted_settings_a_horizon_and_sweep_seeds(tmp_path):
     seeds = batch_seeds(7, 2)
+    params, kwargs = seed_arguments(seeds)
     rows = mesa.batch_run(
         BatchTradeModel,
         parameters={
             "scenario": "teaching",
             "parameters.distance_decay": [0.3, 1.0],
-            "rng": seeds,
             "years": 5,
+            **params,
         },
         max_steps=1000,
         display_progress=False,
+        **kwargs,
     )
     assert len(rows) == 4
     assert {r["year"] for r in rows} == {2004}  # stopped at the horizon, not max_steps

@@ -1,4 +1,4 @@
-"""The ``sweep`` and ``analyze`` commands, registered into the main parser.
+"""The ``sweep``, ``analyze`` and ``cluster`` commands, registered into the main parser.
 
 ``tradetiers.cli`` calls :func:`add_commands` with its subparsers; each command sets a
 ``handler(args) -> exit code``. Heavy imports (dask, SALib, matplotlib) happen only
@@ -23,7 +23,7 @@ EXIT_RUNS_LOST = 1
 
 
 def add_commands(sub: Any) -> None:
-    """Add ``sweep`` and ``analyze`` to the CLI's subparsers."""
+    """Add ``sweep``, ``analyze`` and ``cluster`` to the CLI's subparsers."""
     sweep = sub.add_parser(
         "sweep", help="run an experiment spec: sweeps, replications, sensitivity designs"
     )
@@ -59,6 +59,10 @@ def add_commands(sub: Any) -> None:
     )
     analyze.add_argument("--no-plots", action="store_true", help="tables only")
     analyze.set_defaults(handler=analyze_command)
+
+    from tradetiers.experiments.cluster import add_command as add_cluster_command
+
+    add_cluster_command(sub)  # cluster: Dask workers as SLURM or PBS jobs
 
 
 def _raise_interrupt(signum: int, frame: Any) -> None:

@@ -8,7 +8,11 @@ batch runner's quirks:
   step more than ``max_steps``, and forever-running models only stop there.
 - Mesa 3.3's ``iterations`` repeats the same keywords, so every iteration of a model
   seeded from its scenario is the same run; seeds must be a parameter (``"rng": [...]``).
-  Later Mesa versions pass ``rng=`` themselves and iterate over their own seeds.
+- Mesa 3.4 and later (3.5 included) deprecate ``iterations`` for ``batch_run(rng=seeds)``
+  and set the model's ``rng=`` keyword themselves (``seed=`` if the model's signature
+  names ``seed``), overwriting an ``"rng"`` parameter, with None by default: there,
+  seeds go to ``batch_run(rng=...)``. :func:`seed_arguments` gives the right place for
+  the installed Mesa.
 - A value that is iterable but not a string (a ``Scenario`` object, a dict) is iterated
   as a set of values: pass scenarios by name or path, or wrap one in a list.
 - Importing Mesa sets the multiprocessing start method to ``spawn``, so with
@@ -17,12 +21,15 @@ batch runner's quirks:
 ``BatchTradeModel`` smooths these: any scenario value is a keyword by dotted path
 (``**{"parameters.distance_decay": 0.3}``, or ``parameters__distance_decay=0.3``),
 ``years`` sets a horizon after which ``running`` turns False, and ``seed=`` is
-accepted as an alias of ``rng=``. :func:`batch_seeds` gives seeds from
+accepted as an alias of ``rng=`` (through ``**settings``, so that Mesa 3.4+ still
+passes ``rng=``). :func:`batch_seeds` gives seeds from
 ``SeedSequence(root).spawn``, the same ones a sweep with common seeding uses.
 """
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +44,27 @@ from tradetiers.model import TradeModel
 def batch_seeds(root: int, n: int) -> list[int]:
     """``n`` seeds from ``SeedSequence(root).spawn(n)`` (replication r of a sweep)."""
     return [seed_of(c) for c in np.random.SeedSequence(root).spawn(n)]
+
+
+def batch_run_takes_rng() -> bool:
+    """True if the installed ``mesa.batch_run`` has its own ``rng`` keyword (Mesa >= 3.4)."""
+    import mesa
+
+    return "rng" in inspect.signature(mesa.batch_run).parameters
+
+
+def seed_arguments(seeds: Iterable[Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Where ``batch_run`` takes seeds: ``(extra parameters, extra batch_run keywords)``.
+
+    ``{"rng": seeds}`` as a parameter on Mesa 3.3; ``batch_run(rng=seeds)`` on Mesa 3.4+
+    (which would overwrite the parameter). Either way each seed is one run per setting
+    and the rows carry it as ``rng``::
+
+        params, kwargs = seed_arguments(batch_seeds(7, 4))
+        mesa.batch_run(BatchTradeModel, parameters={**settings, **params}, **kwargs)
+    """
+    seeds = list(seeds)
+    return ({}, {"rng": seeds}) if batch_run_takes_rng() else ({"rng": seeds}, {})
 
 
 class BatchTradeModel(TradeModel):
@@ -56,9 +84,9 @@ class BatchTradeModel(TradeModel):
         scenario: Scenario | str | Path = "teaching",
         rng: Any = None,
         years: int | None = None,
-        seed: Any = None,
         **settings: Any,
     ) -> None:
+        seed = settings.pop("seed", None)  # not in the signature: Mesa 3.4+ would use it
         if rng is None:
             rng = seed
         sc = scenario if isinstance(scenario, Scenario) else Scenario.load(scenario)

@@ -307,7 +307,11 @@ def _check_sampling(spec: ExperimentSpec, source: str) -> None:
         )
     if method == "fast" and n <= 4 * s.fast_m**2:
         raise SpecError(
-            source, "sampling.samples", n, f"FAST needs more than 4 * fast_m^2 = {4 * s.fast_m**2}"
+            source,
+            "sampling.samples",
+            n,
+            f"FAST needs more than 4 * fast_m^2 = {4 * s.fast_m**2} samples (SALib's N > 4M^2); "
+            "raise samples or lower fast_m",
         )
     from tradetiers.experiments.sampling import design_size
 
