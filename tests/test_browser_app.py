@@ -46,7 +46,7 @@ def open_app(browser, server):
     page.set_default_timeout(TIMEOUT)
     page.goto(server.url)
     page.wait_for_selector(".tt-play")
-    page.wait_for_selector(".tt-chart img")
+    page.wait_for_selector(".tt-chart svg.marks")
     return ctx, page
 
 
@@ -83,6 +83,14 @@ def test_play_advances_the_year_and_a_lever_is_marked(browser, server):
     step(page)
     step(page)
     assert years(page) == n + 2
+    page.locator(".tt-export-control input").click(force=True)  # technology: export control
+    page.wait_for_selector("text=control ×4")
+    step(page)
+    # the mark is drawn on the time series (a dashed rule with its text)
+    page.wait_for_selector(".tt-chart svg text:has-text('control ×4')")
+    # hovering a country node shows its card
+    page.hover(".tt-chart svg .mark-symbol path >> nth=0", force=True)
+    page.wait_for_selector(".tt-country-card")
     page.wait_for_timeout(300)
     page.screenshot(path=str(ARTIFACTS / "world.png"), full_page=False)
     ctx.close()
@@ -118,7 +126,7 @@ def test_every_page_opens(browser, server):
             page.wait_for_selector(".tt-provenance")
         if name == "compare":
             page.click(".tt-compare-run")
-            page.wait_for_selector(".tt-chart img")
+            page.wait_for_selector(".tt-chart svg.marks")
         page.wait_for_timeout(300)
         page.screenshot(path=str(ARTIFACTS / f"page-{name}.png"))
     assert years(page) == 5  # the world survived the navigation

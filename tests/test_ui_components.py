@@ -1,5 +1,7 @@
 """Component tests of the browser app with ``solara.render`` (no browser)."""
 
+import time
+
 import ipyvuetify as v
 import pytest
 import solara
@@ -80,7 +82,11 @@ def test_play_runs_until_the_cap(app, monkeypatch):
     # solara.render runs the play thread to its end, so cap the run at 3 years
     monkeypatch.setattr("tradetiers.ui.session.MAX_YEARS", 3)
     click(app, "tt-play")
-    t = texts(app)
+    for _ in range(100):  # the play thread may still be finishing its last render
+        t = texts(app)
+        if "at most 3 years" in t and "Play" in t:
+            break
+        time.sleep(0.1)
     assert "Years simulated: 3" in t
     assert "The browser app simulates at most 3 years per run" in t
     assert "Play" in t  # stopped by itself at the cap
@@ -137,3 +143,39 @@ def test_world_size_cap_message():
     )
     s, err = build_session(big, None)
     assert s is None and err.startswith("cap_countries")
+
+
+def test_technology_levers_in_the_panel(app):
+    click(app, "tt-step")
+    rc_switch = app.find(v.Switch, class_="tt-export-control").widget
+    rc_switch.v_model = True
+    t = texts(app)
+    assert "2001: HEG→MAN control ×4" in t or "control ×4" in t
+    for key in ("rd_public_share", "export_control", "control_penalty", "open_source"):
+        assert app.find(v.Html, class_=f"tt-lever-{key}").widgets, key
+    rc_switch.v_model = False
+    assert "export control off" in texts(app)
+
+
+def test_vega_specs_are_valid_vega_lite(session):
+    import altair as alt
+
+    from tradetiers.ui import vega
+
+    f = session.frames()
+    specs = [
+        vega.network(session.nodes(), session.edges(), "zh"),
+        vega.time_series(f["world"], {"world_gdp": "GDP"}, "t", session.marks, "en"),
+        vega.tier_series(f["world"], session.marks, "en"),
+        vega.bubbles(f["countries"], "gdp", "population", "gdp", "tier", 2003, True, "en"),
+    ]
+    for spec in specs:
+        alt.Chart.from_dict({k: v for k, v in spec.items() if k != "usermeta"})  # validates
+
+
+def test_png_export_draws_chinese_with_a_cjk_font(session):
+    from tradetiers.ui import charts
+
+    assert charts.figure_lang("zh") == "zh", "no CJK font (pip install pylopdf-fonts-zh-cn)"
+    fig = charts.tier_series(session.frames()["world"], session.marks, "zh")
+    assert charts.png(fig).startswith(b"\x89PNG")

@@ -87,3 +87,57 @@ def test_csv_carries_provenance():
     assert set(df["scenario"]) == {"teaching"} and set(df["seed"]) == {7}
     assert len(df) == 2 * s.model.state.n
     assert "seed 7" in s.provenance() and "种子 7" in s.provenance("zh")
+
+
+def test_technology_levers_act_from_the_next_year_and_are_marked():
+    s = Session()
+    s.step(2)
+    s.set_rd_public_share(0.02)
+    assert s.rd_public_share == pytest.approx(0.02)
+    s.set_rd_public_share(0.05, "FAB")
+    assert s.model.state.rd_public_share[s.model.index_of("FAB")] == pytest.approx(0.05)
+    s.set_hegemon_rule(False)
+    assert not s.model.scenario.technology.hegemon_export_controls
+    s.lift_controls()
+    assert not s.model.controls
+    s.set_export_control(True, "HEG", "FAB", year=2004, penalty=8)
+    s.set_open_source("textiles", 2003)
+    s.step()  # 2002: nothing scheduled acts yet
+    assert not s.model.controls and not s.model.open_rungs.any()
+    s.step()  # 2003: open source
+    assert s.model.open_rungs[s.model.goods.index("textiles")]
+    s.step()  # 2004: the control
+    (control,) = s.model.controls
+    assert control.penalty == 8 and control.source == "event"
+    s.set_export_control(False)
+    assert not s.model.controls  # lifted before the next year
+    years = {m.text: m.year for m in s.marks}
+    assert years["R&D 2% GDP"] == 2002 and years["HEG→FAB control ×8"] == 2004
+    assert years["textiles open source"] == 2003 and years["export control off"] == 2005
+    levers_logged = s.frames()["events"].query("kind == 'lever'")
+    assert len(levers_logged) >= 5
+
+
+def test_rescheduling_a_control_before_it_acts_replaces_it():
+    s = Session()
+    s.set_hegemon_rule(False)
+    s.set_export_control(True, "HEG", "MAN", year=2003, penalty=2)
+    s.set_export_control(True, "HEG", "MAN", year=2004, penalty=3)
+    s.step(4)
+    assert not s.model.controls  # the 2003 control was unscheduled
+    s.step()
+    assert [c.penalty for c in s.model.controls] == [3]
+
+
+def test_network_nodes_cards_and_flash():
+    s = Session()
+    s.step(3)
+    nodes = s.nodes()
+    assert list(nodes["code"]) == list(s.model.state.codes)
+    heg = nodes.set_index("code").loc["HEG"]
+    assert heg["top_exports"] and "%" in heg["top_exports"]
+    assert "ai" in heg["capability"]
+    changes = s.frames()["events"].query("kind == 'tier_change' and year == @s.last_year")
+    assert set(nodes.loc[nodes["changed"], "code"]) == set(changes["country"])
+    s.cut_link("HEG", "MAN")
+    assert s.edges()["cut"].sum() == 1

@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import io
 from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
 
 import matplotlib
 import networkx as nx
@@ -18,18 +20,45 @@ import pandas as pd
 from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from tradetiers.ui.i18n import tier_label, tr
 from tradetiers.ui.session import Mark
 
 TIER_COLOURS = {0: "#9e9e9e", 1: "#c62828", 2: "#1565c0", 3: "#ef6c00", 4: "#2e7d32"}
-_CJK_FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "WenQuanYi Zen Hei", "Droid Sans Fallback"]
+_CJK_FONTS = [
+    "Noto Sans SC",
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Droid Sans Fallback",
+]
+#: pip packages that ship a CJK font file (the ``ui`` extra installs the first)
+_FONT_PACKAGES = {"pylopdf_fonts_zh_cn": "NotoSansSC-Regular.otf"}
+
+
+def _register_packaged_fonts() -> None:
+    """Add the CJK fonts shipped by pip packages to matplotlib's font list (offline)."""
+    for package, filename in _FONT_PACKAGES.items():
+        try:
+            path = Path(str(resources.files(package) / filename))
+        except ModuleNotFoundError:
+            continue
+        if path.exists():
+            font_manager.fontManager.addfont(str(path))
 
 
 @functools.cache
 def _cjk_font() -> str | None:
+    """The first CJK font matplotlib can use: installed system fonts, then packaged ones."""
     names = {f.name for f in font_manager.fontManager.ttflist}
-    return next((f for f in _CJK_FONTS if f in names), None)
+    found = next((f for f in _CJK_FONTS if f in names), None)
+    if found is None:
+        _register_packaged_fonts()
+        names = {f.name for f in font_manager.fontManager.ttflist}
+        found = next((f for f in _CJK_FONTS if f in names), None)
+    return found
 
 
 def figure_lang(lang: str) -> str:
@@ -38,9 +67,8 @@ def figure_lang(lang: str) -> str:
 
 
 def _fig(width: float = 6.4, height: float = 3.4, lang: str = "en") -> tuple[Figure, Axes]:
-    matplotlib.rcParams["font.sans-serif"] = (
-        [*_CJK_FONTS, "DejaVu Sans"] if lang == "zh" else ["DejaVu Sans"]
-    )
+    cjk = _cjk_font() if lang == "zh" else None
+    matplotlib.rcParams["font.sans-serif"] = [cjk, "DejaVu Sans"] if cjk else ["DejaVu Sans"]
     fig = Figure(figsize=(width, height), dpi=90, layout="constrained")
     return fig, fig.add_subplot()
 
@@ -85,6 +113,7 @@ def time_series(
     mark_events(ax, marks, tr("marked", lang))
     ax.set_title(title, fontsize=10)
     ax.set_xlabel(tr("year", lang))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     if percent:
         ax.set_ylabel("%")
     ax.grid(alpha=0.3)
@@ -108,6 +137,7 @@ def tier_series(world: pd.DataFrame, marks: Sequence[Mark], lang: str) -> Figure
     mark_events(ax, marks, tr("marked", lang))
     ax.set_title(tr("tier_counts", lang), fontsize=10)
     ax.set_xlabel(tr("year", lang))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(fontsize=7, loc="upper left")
     return fig
 

@@ -47,11 +47,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "download_world_csv": ("Download CSV (world)", "下载 CSV（世界）"),
     "download_png": ("PNG", "PNG"),
     "levers_to_come": (
-        "More levers (public R&D share, export controls, tariff rate, open-source year, "
-        "finance return premium, settlement regime, policy-rate path) arrive with the "
-        "technology and money mechanisms.",
-        "更多杠杆（公共研发占比、出口管制、关税率、开源年份、金融回报溢价、结算体制、"
-        "政策利率路径）将随技术与货币机制一同上线。",
+        "The money levers (tariff rate, finance return premium, settlement regime, "
+        "policy-rate path) arrive with the money mechanism.",
+        "货币杠杆（关税率、金融回报溢价、结算体制、政策利率路径）将随货币机制一同上线。",
     ),
     # levers
     "lever_distance_decay": ("Trade costs (distance decay)", "贸易成本（距离衰减）"),
@@ -74,6 +72,61 @@ TEXT: dict[str, tuple[str, str]] = {
         "自下一年起，将某国某商品（或全部商品）的生产率乘以该系数。",
     ),
     "marked": ("Lever changes", "杠杆改动"),
+    "levers_trade": ("Trade", "贸易"),
+    "levers_technology": ("Technology", "技术"),
+    "levers_money": ("Money", "货币"),
+    "lever_rd_public_share": ("Public R&D share", "公共研发占比"),
+    "unit_rd_public_share": ("% of GDP per year", "占 GDP 的百分比/年"),
+    "tip_rd_public_share": (
+        "Government R&D spending as a share of GDP, on top of the R&D firms fund from their "
+        "technology rents. It acts from the next year; a leader defending its frontier may "
+        "raise its own share further.",
+        "政府研发支出占 GDP 的比例，另加企业从技术租金中投入的研发。自下一年起生效；"
+        "守卫前沿的领先国可能进一步提高自身比例。",
+    ),
+    "all_countries": ("all countries", "全部国家"),
+    "lever_export_control": ("Export controls", "出口管制"),
+    "unit_export_control": ("on/off, from a year", "开/关，自某年起"),
+    "tip_export_control": (
+        "The controller stops selling the top rungs ({rungs}) to the target, and the target "
+        "learns less from it: its imitation is divided by the penalty. Acts from the chosen "
+        "year (at the earliest the next year); switching off lifts it from the next year.",
+        "管制国停止向目标国出售顶端阶梯（{rungs}），目标国从其学到的也更少：模仿除以惩罚系数。"
+        "自所选年份（最早为下一年）起生效；关闭后自下一年起解除。",
+    ),
+    "controller": ("Controller", "管制国"),
+    "target": ("Target", "目标国"),
+    "from_year": ("from year", "起始年份"),
+    "lever_control_penalty": ("Imitation penalty", "模仿惩罚"),
+    "unit_control_penalty": ("÷ imitation", "÷ 模仿"),
+    "tip_control_penalty": (
+        "How much less the target learns from the controller: its imitation weight is "
+        "divided by this factor (1 = no penalty).",
+        "目标国向管制国学习的削弱程度：其模仿权重除以该系数（1 = 无惩罚）。",
+    ),
+    "lever_hegemon_rule": ("Hegemon's control rule", "霸权国管制规则"),
+    "unit_hegemon_rule": ("on/off", "开/关"),
+    "tip_hegemon_rule": (
+        "When on, the hegemon imposes export controls on a challenger that comes close to "
+        "its frontier. Switching it off stops new controls from the next year.",
+        "开启时，霸权国对逼近其前沿的挑战者实施出口管制。关闭后自下一年起不再施加新的管制。",
+    ),
+    "lift_controls": ("Lift all controls in force", "解除全部现行管制"),
+    "controls_in_force": ("Export controls in force: {n}", "现行出口管制：{n} 项"),
+    "lever_open_source": ("Open source", "开源"),
+    "unit_open_source": ("rung, from a year", "阶梯，自某年起"),
+    "tip_open_source": (
+        "From the chosen year a rung's frontier is published: every country can imitate it "
+        "and its markup falls to the floor. Choose “none” to cancel.",
+        "自所选年份起公开某阶梯的前沿技术：各国均可模仿，其加成率降至下限。选择“无”可取消。",
+    ),
+    "rung": ("Rung", "阶梯"),
+    "none": ("none", "无"),
+    "switch_on": ("on", "开"),
+    "same_country": (
+        "A country cannot control exports to itself.",
+        "一个国家不能对自己实施出口管制。",
+    ),
     # provenance
     "model_output": ("model output", "模型输出"),
     "scenario_lc": ("scenario", "情景"),
@@ -94,6 +147,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "tier_counts": ("Countries per tier", "各层级国家数"),
     "country_card": ("Country card", "国家卡片"),
     "event_feed": ("Event feed", "事件记录"),
+    "top_exports": ("top exports", "主要出口"),
+    "capability": ("capability (÷ frontier)", "技术能力（÷ 前沿）"),
+    "hover_hint": (
+        "Hover over a country on the network to see its card.",
+        "将鼠标悬停在网络中的国家上可查看其卡片。",
+    ),
+    "relative_to_frontier": ("relative to the frontier", "相对前沿"),
+    "mastered_in": ("mastered in", "掌握年份"),
     "no_events": ("No events yet.", "暂无事件。"),
     "tier_changes_now": ("Tier change this year", "本年层级变化"),
     "tier": ("tier", "层级"),

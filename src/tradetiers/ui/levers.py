@@ -2,10 +2,14 @@
 
 A lever has a unit, a tooltip and a range. A change applies between two years, so it
 takes effect from the next simulated year, and the session marks it on every time
-series. Only levers backed by a real model parameter or event are listed; the others
-named in issue 6 (public R&D share, export controls, tariff rate, open-source year,
-finance return premium, settlement regime, policy-rate path) arrive with the
-technology and money mechanisms.
+series. Only levers backed by a real model parameter or event are listed.
+
+Groups: trade (distance decay, a cut link, a productivity shock), technology (public
+R&D share, export controls with their year and penalty, the hegemon's control rule,
+the open-source year). The money levers (finance return premium, settlement regime,
+policy-rate path, tariff rate) are wired with the money mechanism: add their
+:class:`Lever` and setter here, list them in :data:`MONEY`, and the panel in
+``components/controls.py`` shows the group (see ``MoneyLevers`` there).
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tradetiers.events import ProductivityShock, TradeLink
+from tradetiers.events import ExportControl, OpenSource, ProductivityShock, TradeLink
 
 if TYPE_CHECKING:
     from tradetiers.model import TradeModel
@@ -55,7 +59,22 @@ class Lever:
 DISTANCE_DECAY = Lever("distance_decay", 0.0, 3.0, 0.1)
 LINK_CUT = Lever("link_cut")
 SHOCK = Lever("shock", 0.25, 2.0, 0.05)
-LEVERS: dict[str, Lever] = {lv.key: lv for lv in (DISTANCE_DECAY, LINK_CUT, SHOCK)}
+RD_PUBLIC_SHARE = Lever("rd_public_share", 0.0, 0.2, 0.0025)  # share of GDP (model range)
+EXPORT_CONTROL = Lever("export_control")
+CONTROL_PENALTY = Lever("control_penalty", 1.0, 20.0, 0.5)  # divides imitation (model: ≤ 1000)
+HEGEMON_RULE = Lever("hegemon_rule")
+OPEN_SOURCE = Lever("open_source")
+
+#: the groups the lever panel shows, in order
+TRADE = (DISTANCE_DECAY, LINK_CUT, SHOCK)
+TECHNOLOGY = (RD_PUBLIC_SHARE, EXPORT_CONTROL, CONTROL_PENALTY, HEGEMON_RULE, OPEN_SOURCE)
+#: the money mechanism's levers (finance return premium, settlement regime, policy-rate
+#: path, tariff rate) go here when that mechanism lands
+MONEY: tuple[Lever, ...] = ()
+LEVERS: dict[str, Lever] = {lv.key: lv for lv in (*TRADE, *TECHNOLOGY, *MONEY)}
+
+
+Scheduled = ExportControl | OpenSource
 
 
 def set_distance_decay(model: TradeModel, value: float) -> None:
@@ -87,3 +106,79 @@ def schedule_shock(model: TradeModel, country: str, good: str, factor: float) ->
         note=f"{country} productivity in {good} × {factor:g} (browser app)",
     )
     model.timeline.add(event)
+
+
+def set_rd_public_share(model: TradeModel, value: float, country: str | None = None) -> None:
+    """Set the public R&D share of GDP of one country (None: all) for next year's R&D.
+
+    The technology step of the next year reads ``state.rd_public_share``; a leader's
+    frontier-defence rule may still raise its own share above this.
+    """
+    s = model.state
+    if country is None:
+        s.rd_public_share[:] = float(value)
+    else:
+        s.rd_public_share[model.index_of(country)] = float(value)
+    model.log("lever", f"public R&D share {100 * value:g}% of GDP", country or "")
+
+
+def controlled_rungs(model: TradeModel) -> list[str]:
+    """The rungs an export control covers: the scenario's, else the top two."""
+    return list(model.scenario.technology.controlled_rungs or model.rungs[-2:])
+
+
+def schedule_export_control(
+    model: TradeModel, controller: str, target: str, year: int, penalty: float
+) -> ExportControl:
+    """Schedule an export control from ``year`` (at the earliest the next year)."""
+    event = ExportControl(
+        year=max(int(year), model.year),
+        controllers=[controller],
+        targets=[target],
+        rungs=controlled_rungs(model),
+        penalty=float(penalty),
+        note=f"{controller} controls exports to {target} (browser app)",
+    )
+    model.timeline.add(event)
+    model.log(
+        "lever",
+        f"export control {controller}→{target} from {event.year}, penalty {penalty:g}",
+        target,
+    )
+    return event
+
+
+def schedule_open_source(model: TradeModel, rung: str, year: int) -> OpenSource:
+    """Schedule the publication of a rung's frontier from ``year`` (at the earliest next year)."""
+    event = OpenSource(
+        year=max(int(year), model.year), rung=rung, note=f"{rung} open-sourced (browser app)"
+    )
+    model.timeline.add(event)
+    model.log("lever", f"{rung} open source from {event.year}")
+    return event
+
+
+def cancel(model: TradeModel, event: Scheduled) -> None:
+    """Unschedule an event; if it already acts, end it from the next year."""
+    model.timeline.remove(event, model)
+    model.log("lever", f"cancelled: {event.describe()}")
+
+
+def started(event: Scheduled, model: TradeModel) -> bool:
+    """Whether a scheduled event has already started."""
+    return event.year < model.year
+
+
+def set_hegemon_rule(model: TradeModel, on: bool) -> None:
+    """Switch the hegemon's export-control rule (``technology.hegemon_export_controls``)."""
+    model.set_parameter("technology.hegemon_export_controls", bool(on))
+
+
+def lift_all_controls(model: TradeModel) -> int:
+    """Lift every export control in force; return how many."""
+    controls = list(model.controls)
+    for c in controls:
+        model.lift_export_control(c)
+    if controls:
+        model.log("lever", f"{len(controls)} export control(s) lifted")
+    return len(controls)

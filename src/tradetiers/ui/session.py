@@ -10,7 +10,9 @@ import io
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tradetiers.config import Scenario, shipped_configs_dir
@@ -57,6 +59,23 @@ def library() -> dict[str, Path]:
     return {p.stem: p for p in paths}
 
 
+def top_exports(trade: pd.DataFrame, codes: Any, n: int = 3) -> list[str]:
+    """Each country's largest exports in the latest year, e.g. ``ai 41% · cars 30%``."""
+    if trade.empty:
+        return ["" for _ in codes]
+    t = trade[(trade["year"] == trade["year"].max()) & (trade["exporter"] != trade["importer"])]
+    by = t.groupby(["exporter", "good"])["value"].sum()
+    out = []
+    for c in codes:
+        if c not in by.index.get_level_values(0):
+            out.append("")
+            continue
+        s = by.loc[c].sort_values(ascending=False)
+        total = float(s.sum()) or 1.0
+        out.append(" · ".join(f"{g} {100 * v / total:.0f}%" for g, v in s.head(n).items()))
+    return out
+
+
 def world_size(scenario: Scenario) -> int:
     """Number of countries a scenario builds (without building it)."""
     if scenario.synthetic is not None:
@@ -94,6 +113,10 @@ class Session:
         self.cut_links: dict[tuple[str, str], object] = {}
         self.lock = threading.RLock()
         self._frames: tuple[int, dict[str, pd.DataFrame]] | None = None
+        self._views: dict[str, tuple[Any, pd.DataFrame]] = {}
+        #: the export control and open-source release this session scheduled, if any
+        self.export_control: levers.Scheduled | None = None
+        self.open_source: levers.Scheduled | None = None
 
     # -- time ----------------------------------------------------------------------
     @property
@@ -177,6 +200,74 @@ class Session:
             levers.schedule_shock(self.model, country, good, factor)
             self._mark(f"{country} {good} ×{factor:g}")
 
+    @property
+    def rd_public_share(self) -> float:
+        """The mean public R&D share of GDP over the countries (what the slider shows)."""
+        return float(np.mean(self.model.state.rd_public_share))
+
+    def set_rd_public_share(self, value: float, country: str = "all") -> None:
+        """Set the public R&D share of GDP (of one country or all) from the next year."""
+        lv = levers.RD_PUBLIC_SHARE
+        value = min(max(float(value), lv.minimum), lv.maximum)
+        with self.lock:
+            levers.set_rd_public_share(self.model, value, None if country == "all" else country)
+            who = "" if country == "all" else f"{country} "
+            self._mark(f"{who}R&D {100 * value:g}% GDP")
+
+    def set_export_control(
+        self, on: bool, controller: str = "", target: str = "", year: int = 0, penalty: float = 4.0
+    ) -> None:
+        """Schedule (on) or cancel (off) this session's export control, and mark it.
+
+        Switching on again with other settings replaces the scheduled control. The control
+        acts from ``year`` (at the earliest the next year): ``controller`` stops exporting
+        the controlled rungs to ``target``, whose imitation is divided by ``penalty``.
+        """
+        with self.lock:
+            if self.export_control is not None:
+                levers.cancel(self.model, self.export_control)
+                self.export_control = None
+                if not on:
+                    self._mark("export control off")
+            if on:
+                year = max(int(year), self.model.year)
+                pen = min(max(float(penalty), 1.0), levers.CONTROL_PENALTY.maximum)
+                self.export_control = levers.schedule_export_control(
+                    self.model, controller, target, year, pen
+                )
+                self.marks.append(Mark(year, f"{controller}→{target} control ×{pen:g}"))
+
+    def set_hegemon_rule(self, on: bool) -> None:
+        """Switch the hegemon's export-control rule on or off from the next year."""
+        with self.lock:
+            if bool(self.model.scenario.technology.hegemon_export_controls) == on:
+                return
+            levers.set_hegemon_rule(self.model, on)
+            self._mark(f"hegemon control rule {'on' if on else 'off'}")
+
+    def lift_controls(self) -> int:
+        """Lift every export control in force (the scenario's, the rule's, this session's)."""
+        with self.lock:
+            n = levers.lift_all_controls(self.model)
+            if self.export_control is not None and levers.started(self.export_control, self.model):
+                self.export_control = None
+            if n:
+                self._mark(f"{n} export control(s) lifted")
+            return n
+
+    def set_open_source(self, rung: str | None, year: int = 0) -> None:
+        """Publish a rung's frontier from ``year`` (None: cancel the scheduled release)."""
+        with self.lock:
+            if self.open_source is not None:
+                levers.cancel(self.model, self.open_source)
+                self.open_source = None
+                if rung is None:
+                    self._mark("open source cancelled")
+            if rung is not None:
+                year = max(int(year), self.model.year)
+                self.open_source = levers.schedule_open_source(self.model, rung, year)
+                self.marks.append(Mark(year, f"{rung} open source"))
+
     # -- results -------------------------------------------------------------------
     def frames(self) -> dict[str, pd.DataFrame]:
         """The run's world, countries, trade and events frames (cached per year)."""
@@ -194,6 +285,87 @@ class Session:
                     },
                 )
             return self._frames[1]
+
+    def _view(self, name: str, build: Any) -> pd.DataFrame:
+        with self.lock:
+            key = (self.model.year, len(self.cut_links))
+            hit = self._views.get(name)
+            if hit is None or hit[0] != key:
+                hit = (key, build())
+                self._views[name] = hit
+            return hit[1]
+
+    def nodes(self) -> pd.DataFrame:
+        """The latest year's countries for the network and the cards (cached per year).
+
+        Columns: code, name, tier, gdp, population, top_exports, capability, lon, lat,
+        changed (the tier changed in the latest year).
+        """
+        return self._view("nodes", self._nodes)
+
+    def edges(self) -> pd.DataFrame:
+        """The latest year's bilateral trade per linked pair (cached per year)."""
+        return self._view("edges", self._edges)
+
+    def _nodes(self) -> pd.DataFrame:
+        m, f = self.model, self.frames()
+        st = m.state
+        cf, trade, ev = f["countries"], f["trade"], f["events"]
+        out = pd.DataFrame(
+            {
+                "code": list(st.codes),
+                "lon": np.asarray(st.lon, float),
+                "lat": np.asarray(st.lat, float),
+            }
+        )
+        if cf.empty:
+            out["name"] = out["code"]
+            out["tier"] = np.asarray(getattr(st, "tier", np.zeros(st.n)), int)
+            out["gdp"] = np.asarray(st.gdp, float) if len(getattr(st, "gdp", [])) else 1.0
+            out["population"] = np.asarray(st.population, float)
+            out["top_exports"] = ""
+            out["capability"] = ""
+            out["changed"] = False
+            return out
+        now = cf[cf["year"] == cf["year"].max()].set_index("country").loc[out["code"]]
+        for col in ("name", "tier", "gdp", "population"):
+            out[col] = now[col].to_numpy()
+        out["top_exports"] = top_exports(trade, out["code"])
+        rungs = [r for r in m.rungs if f"relcap_{r}" in now]
+        out["capability"] = [
+            " · ".join(f"{r} {now[f'relcap_{r}'].iloc[i]:.2f}" for r in rungs)
+            for i in range(len(out))
+        ]
+        year = self.last_year
+        changed = set()
+        if not ev.empty and year is not None:
+            hits = ev[(ev["kind"] == "tier_change") & (ev["year"] == year)]
+            changed = set(hits["country"])
+        out["changed"] = out["code"].isin(changed)
+        return out
+
+    def _edges(self) -> pd.DataFrame:
+        m, trade = self.model, self.frames()["trade"]
+        codes = list(m.state.codes)
+        lon, lat = np.asarray(m.state.lon, float), np.asarray(m.state.lat, float)
+        flows: dict[tuple[int, int], float] = {}
+        if len(trade):
+            t = trade[trade["year"] == trade["year"].max()]
+            pair = t[t["exporter"] != t["importer"]].groupby(["exporter", "importer"])["value"]
+            idx = {c: i for i, c in enumerate(codes)}
+            for (e, i), v in pair.sum().items():
+                k = (min(idx[e], idx[i]), max(idx[e], idx[i]))
+                flows[k] = flows.get(k, 0.0) + float(v)
+        pairs = {(min(a, b), max(a, b)) for a, b in m.graph.edges() if a != b}
+        cut = {(m.index_of(a), m.index_of(b)) for a, b in self.cut_links}
+        cut = {(min(a, b), max(a, b)) for a, b in cut}
+        rows = [
+            (lon[a], lat[a], lon[b], lat[b], flows.get((a, b), 0.0), (a, b) in cut, a, b)
+            for a, b in sorted(pairs | cut)
+        ]
+        df = pd.DataFrame(rows, columns=["x", "y", "x2", "y2", "value", "cut", "a", "b"])
+        df["pair"] = [f"{codes[a]}–{codes[b]}" for a, b in zip(df["a"], df["b"], strict=True)]
+        return df.drop(columns=["a", "b"])
 
     def provenance(self, lang: str = "en") -> str:
         """The label every number carries: model output, scenario, seed, latest year."""

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import solara
+import solara.widgets
 from matplotlib.figure import Figure
 
 from tradetiers.ui import charts
@@ -63,25 +65,51 @@ def ArrivesNote(title: str, note: str) -> None:
 
 
 @solara.component
+def VegaChart(
+    make: Callable[[], dict], deps: list, on_hover: Callable[[Any], None] | None = None
+) -> None:
+    """A Vega-Lite chart drawn by the browser; the spec is rebuilt only when ``deps`` change.
+
+    The widget is Solara's ``VegaLite`` (what ``solara.FigureAltair`` and Mesa's Altair
+    components render), fed a spec built without schema validation.
+    """
+    spec = solara.use_memo(make, dependencies=deps)
+    solara.widgets.VegaLite.element(
+        spec=spec, on_hover=on_hover, listen_to_hover=on_hover is not None
+    )
+
+
+@solara.component
 def ChartCard(
-    title: str, make: Callable[[], Figure], deps: list, filename: str, provenance: str
+    title: str,
+    make: Callable[[], dict],
+    deps: list,
+    filename: str,
+    provenance: str,
+    png: Callable[[], Figure] | None = None,
+    on_hover: Callable[[Any], None] | None = None,
 ) -> None:
     """A chart with its title, provenance label and a PNG download.
 
     Args:
         title: heading shown above the chart.
-        make: builds the matplotlib figure.
-        deps: re-build the figure only when these change.
+        make: builds the Vega-Lite spec shown on screen (see :mod:`tradetiers.ui.vega`).
+        deps: rebuild the spec only when these change.
         filename: PNG file name offered for download.
         provenance: the label saying where the numbers come from.
+        png: builds the matplotlib figure of the PNG download; called only when a user
+            downloads it. Without it the PNG is ``make(lib=charts)``: pages write
+            ``lambda lib=vega: lib.time_series(...)``, as :mod:`tradetiers.ui.vega` and
+            :mod:`tradetiers.ui.charts` share their function signatures.
+        on_hover: called with the datum under the pointer (or None).
     """
-    fig = solara.use_memo(make, dependencies=deps)
     with solara.Card(title, margin=1, classes=["tt-chart"]):
-        solara.FigureMatplotlib(fig, format="png")
+        VegaChart(make, deps, on_hover)
         with solara.Row(justify="space-between", style={"align-items": "center"}):
             Provenance(provenance)
+            figure = png or (lambda: make(lib=charts))  # type: ignore[call-arg]
             solara.FileDownload(
-                lambda: charts.png(fig),
+                lambda: charts.png(figure()),
                 filename=filename,
                 label=tr("download_png", "en"),
                 mime_type="image/png",

@@ -86,10 +86,10 @@ def RunControls(
 
 
 @solara.component
-def LeverLabel(lever: levers.Lever) -> None:
+def LeverLabel(lever: levers.Lever, **fields: object) -> None:
     """A lever's label with its unit, and its tooltip on hover."""
     app = use_app()
-    with solara.Tooltip(app.t(lever.tip_key)):
+    with solara.Tooltip(app.t(lever.tip_key, **fields)):
         with solara.Row(gap="2px", style={"align-items": "center"}):
             solara.Text(
                 f"{app.t(lever.label_key)} ({app.t(lever.unit_key)})",
@@ -100,8 +100,8 @@ def LeverLabel(lever: levers.Lever) -> None:
 
 
 @solara.component
-def LeverPanel() -> None:
-    """The levers backed by the model today; each change is marked from the next year."""
+def TradeLevers() -> None:
+    """Trade costs, a cut link, a productivity shock."""
     app = use_app()
     s = app.session
     codes = list(s.model.state.codes) if s is not None else []
@@ -130,8 +130,7 @@ def LeverPanel() -> None:
         s.shock(shock_country.value, shock_good.value, shock_factor.value)
         app.bump()
 
-    solara.Markdown(f"### {app.t('levers')}")
-    solara.Text(app.t("lever_effect_note"), style={"font-size": "0.8em"})
+    solara.Markdown(f"#### {app.t('levers_trade')}")
     lv = levers.DISTANCE_DECAY
     LeverLabel(lv)
     solara.SliderFloat(
@@ -162,12 +161,227 @@ def LeverPanel() -> None:
         step=lv.step,
     )
     solara.Button(app.t("apply"), on_click=shock, outlined=True, classes=["tt-shock"])
+
+
+def _default_target(s: Session, controller: str) -> str:
+    """The first manufacturer (tier 2) other than the controller, else another country."""
+    st = s.model.state
+    codes = list(st.codes)
+    tiers = list(st.tier) if len(st.tier) else [0] * len(codes)
+    others = [c for c in codes if c != controller]
+    return next(
+        (c for c, t in zip(codes, tiers, strict=True) if t == 2 and c != controller),
+        others[0] if others else "",
+    )
+
+
+@solara.component
+def TechnologyLevers() -> None:
+    """Public R&D share, export controls (year, penalty, the hegemon's rule), open source."""
+    app = use_app()
+    s = app.session
+    codes = list(s.model.state.codes) if s is not None else []
+    heg = s.model.hegemon if s is not None else None
+    first = heg.code if heg is not None else (codes[0] if codes else "")
+    rd_country = solara.use_reactive("all")
+    controller = solara.use_reactive(first)
+    target = solara.use_reactive(_default_target(s, first) if s is not None else "")
+    ec_year = solara.use_reactive(0)
+    penalty = solara.use_reactive(4.0)
+    os_rung = solara.use_reactive("")
+    os_year = solara.use_reactive(0)
+    if s is None or not s.model.scenario.technology.enabled:
+        return
+    m = s.model
+    first_year = m.year  # the next simulated year: the earliest a change can act
+    last_year = m.scenario.start_year + session_cap_years() - 1
+    rungs = list(m.rungs)
+
+    def rd(value: float) -> None:
+        s.set_rd_public_share(value / 100, rd_country.value)
+        app.bump()
+
+    def control(on: bool, **change: object) -> None:
+        settings = {
+            "controller": controller.value,
+            "target": target.value,
+            "year": max(ec_year.value, first_year),
+            "penalty": penalty.value,
+        }
+        settings.update(change)
+        if settings["controller"] == settings["target"]:
+            app.set_message(app.t("same_country"))
+            return
+        s.set_export_control(on, **settings)  # type: ignore[arg-type]
+        app.bump()
+
+    def setting(reactive: solara.Reactive, key: str):
+        def update(value: object) -> None:
+            reactive.set(value)
+            if s.export_control is not None:
+                control(True, **{key: value})
+
+        return update
+
+    def hegemon_rule(on: bool) -> None:
+        s.set_hegemon_rule(on)
+        app.bump()
+
+    def lift() -> None:
+        s.lift_controls()
+        app.bump()
+
+    def open_source(rung: str, year: int) -> None:
+        os_rung.set(rung)
+        os_year.set(year)
+        s.set_open_source(rung or None, max(year, first_year))
+        app.bump()
+
+    solara.Markdown(f"#### {app.t('levers_technology')}")
+    # public R&D share
+    LeverLabel(levers.RD_PUBLIC_SHARE)
+    country = rd_country.value
+    share = (
+        s.rd_public_share
+        if country == "all"
+        else float(m.state.rd_public_share[m.index_of(country)])
+    )
+    solara.Select(
+        app.t("country"),
+        values=["all", *codes],
+        value=rd_country,
+        dense=True,
+        classes=["tt-rd-country"],
+    )
+    lv = levers.RD_PUBLIC_SHARE
+    with solara.Div(classes=["tt-rd-share"]):
+        solara.SliderFloat(
+            f"{100 * share:.2f}%",
+            value=round(100 * share, 4),
+            min=100 * lv.minimum,
+            max=100 * lv.maximum,
+            step=100 * lv.step,
+            on_value=rd,
+        )
+    # export controls
+    LeverLabel(levers.EXPORT_CONTROL, rungs=", ".join(levers.controlled_rungs(m)))
+    on = s.export_control is not None
+    solara.Switch(
+        label=app.t("switch_on"),
+        value=on,
+        on_value=lambda v: control(bool(v)),
+        classes=["tt-export-control"],
+    )
+    with solara.Row(gap="4px"):
+        solara.Select(
+            app.t("controller"),
+            values=codes,
+            value=controller.value,
+            on_value=setting(controller, "controller"),
+            dense=True,
+        )
+        solara.Select(
+            app.t("target"),
+            values=codes,
+            value=target.value,
+            on_value=setting(target, "target"),
+            dense=True,
+            classes=["tt-control-target"],
+        )
+    if last_year > first_year:
+        with solara.Div(classes=["tt-control-year"]):
+            solara.SliderInt(
+                f"{app.t('from_year')} {max(ec_year.value, first_year)}",
+                value=max(ec_year.value, first_year),
+                min=first_year,
+                max=last_year,
+                on_value=setting(ec_year, "year"),
+            )
+    lv = levers.CONTROL_PENALTY
+    LeverLabel(lv)
+    with solara.Div(classes=["tt-control-penalty"]):
+        solara.SliderFloat(
+            f"÷ {penalty.value:g}",
+            value=penalty.value,
+            min=lv.minimum,
+            max=lv.maximum,
+            step=lv.step,
+            on_value=setting(penalty, "penalty"),
+        )
+    LeverLabel(levers.HEGEMON_RULE)
+    solara.Switch(
+        label=app.t("switch_on"),
+        value=bool(m.scenario.technology.hegemon_export_controls),
+        on_value=lambda v: hegemon_rule(bool(v)),
+        classes=["tt-hegemon-rule"],
+    )
+    with solara.Row(gap="4px", style={"align-items": "center"}):
+        solara.Text(app.t("controls_in_force", n=len(m.controls)), style={"font-size": "0.85em"})
+        solara.Button(
+            app.t("lift_controls"), on_click=lift, text=True, small=True, classes=["tt-lift"]
+        )
+    # open source
+    LeverLabel(levers.OPEN_SOURCE)
+    scheduled = s.open_source
+    rung_now = scheduled.rung if scheduled is not None else ""
+    year_now = scheduled.year if scheduled is not None else max(os_year.value, first_year)
+    solara.Select(
+        app.t("rung"),
+        values=[app.t("none"), *rungs],
+        value=rung_now or app.t("none"),
+        on_value=lambda r: open_source("" if r not in rungs else r, year_now),
+        dense=True,
+        classes=["tt-open-rung"],
+    )
+    if last_year > first_year:
+        with solara.Div(classes=["tt-open-year"]):
+            solara.SliderInt(
+                f"{app.t('from_year')} {year_now}",
+                value=year_now,
+                min=min(first_year, year_now),
+                max=last_year,
+                on_value=lambda y: (
+                    open_source(rung_now, int(y)) if rung_now else os_year.set(int(y))
+                ),
+            )
+
+
+@solara.component
+def MoneyLevers() -> None:
+    """The money mechanism's levers; until they exist, a note saying they are coming."""
+    app = use_app()
+    if not levers.MONEY:
+        solara.Text(app.t("levers_to_come"), style={"font-size": "0.75em", "color": "#666"})
+        return
+    solara.Markdown(f"#### {app.t('levers_money')}")
+    for lv in levers.MONEY:  # each gets its widget when the money mechanism lands
+        LeverLabel(lv)
+
+
+def session_cap_years() -> int:
+    """The most years a browser run simulates (read at call time; tests may lower it)."""
+    from tradetiers.ui import session
+
+    return session.MAX_YEARS
+
+
+@solara.component
+def LeverPanel() -> None:
+    """The levers backed by the model today; each change is marked from the next year."""
+    app = use_app()
+    s = app.session
+    if s is None:
+        return
+    solara.Markdown(f"### {app.t('levers')}")
+    solara.Text(app.t("lever_effect_note"), style={"font-size": "0.8em"})
+    TradeLevers()
+    TechnologyLevers()
+    MoneyLevers()
     if s.marks:
         solara.Markdown(
             f"**{app.t('marked')}**\n\n" + "\n".join(f"- {m.year}: {m.text}" for m in s.marks),
             style={"font-size": "0.85em"},
         )
-    solara.Text(app.t("levers_to_come"), style={"font-size": "0.75em", "color": "#666"})
 
 
 @solara.component

@@ -7,7 +7,7 @@ import threading
 import pandas as pd
 import solara
 
-from tradetiers.ui import charts
+from tradetiers.ui import vega
 from tradetiers.ui.components.common import ChartCard, use_app
 
 #: preferred defaults for the axes, size and colour
@@ -76,7 +76,7 @@ def Page() -> None:
         )
     ChartCard(
         app.t("bubbles_title"),
-        lambda: charts.bubbles(
+        lambda lib=vega: lib.bubbles(
             cf, x.value, y.value, size.value, colour.value, year, trails.value, app.lang
         ),
         [

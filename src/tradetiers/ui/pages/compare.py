@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import solara
 
-from tradetiers.ui import charts, levers
+from tradetiers.ui import levers, vega
 from tradetiers.ui.components.common import ChartCard, use_app
 from tradetiers.ui.i18n import tr
 from tradetiers.ui.session import MAX_YEARS, CapError, Session, library
@@ -102,7 +102,7 @@ def Page() -> None:
         for col in ("world_gdp", "world_trade"):
             ChartCard(
                 app.t(col),
-                lambda col=col: charts.time_series(
+                lambda col=col, lib=vega: lib.time_series(
                     joined,
                     {f"{col}_A": f"A · {app.ft(col)}", f"{col}_B": f"B · {app.ft(col)}"},
                     app.ft(col),

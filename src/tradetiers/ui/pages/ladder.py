@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import solara
 
-from tradetiers.ui import charts
+from tradetiers.ui import vega
 from tradetiers.ui.components.common import ArrivesNote, ChartCard, use_app
 
 
@@ -61,7 +61,7 @@ def Page() -> None:
     labels = [f"{n} ({c})" for n, c in zip(now["name"], now["country"], strict=True)]
     ChartCard(
         app.t("ladder_heatmap"),
-        lambda: charts.heatmap(
+        lambda lib=vega: lib.heatmap(
             relative_capability(cf, rungs, year),
             labels,
             rungs,
@@ -81,7 +81,7 @@ def Page() -> None:
             counts[r] = counts["year"].map(col).fillna(0)
         ChartCard(
             app.t("catchup_title"),
-            lambda: charts.time_series(
+            lambda lib=vega: lib.time_series(
                 counts, {r: r for r in rungs}, app.ft("catchup_title"), s.marks, lang
             ),
             [v, lang, key],
@@ -94,7 +94,7 @@ def Page() -> None:
         margins = {f"margin_{r}": r for r in rungs if f"margin_{r}" in world}
         ChartCard(
             app.t("margins_title"),
-            lambda: charts.time_series(
+            lambda lib=vega: lib.time_series(
                 world, margins, app.ft("margins_title"), s.marks, lang, percent=True
             ),
             [v, lang, key],
@@ -105,7 +105,7 @@ def Page() -> None:
         if rents:
             ChartCard(
                 "rents",
-                lambda: charts.time_series(world, rents, "rents", s.marks, lang),
+                lambda lib=vega: lib.time_series(world, rents, "rents", s.marks, lang),
                 [v, lang, key],
                 f"{s.name}-s{s.seed}-rents.png",
                 prov,
@@ -114,7 +114,9 @@ def Page() -> None:
             prices = {f"price_{r}": r for r in rungs if f"price_{r}" in world}
             ChartCard(
                 app.t("prices_title"),
-                lambda: charts.time_series(world, prices, app.ft("prices_title"), s.marks, lang),
+                lambda lib=vega: lib.time_series(
+                    world, prices, app.ft("prices_title"), s.marks, lang
+                ),
                 [v, lang, key],
                 f"{s.name}-s{s.seed}-prices.png",
                 prov,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import solara
 
-from tradetiers.ui import charts
+from tradetiers.ui import vega
 from tradetiers.ui.components.common import ArrivesNote, ChartCard, use_app
 from tradetiers.ui.session import Session
 
@@ -74,7 +74,7 @@ def Page() -> None:
     with solara.Columns([1, 1]):
         ChartCard(
             app.t("hegemon_shares"),
-            lambda: charts.time_series(
+            lambda lib=vega: lib.time_series(
                 shares, present, app.ft("hegemon_shares"), s.marks, lang, percent=True
             ),
             [v, lang, key],
@@ -84,7 +84,7 @@ def Page() -> None:
         tb = by_tier(cf, "trade_balance")
         ChartCard(
             app.t("trade_balance_tier"),
-            lambda: charts.time_series(
+            lambda lib=vega: lib.time_series(
                 tb,
                 {c: c.replace("_", " ") for c in tb.columns if c.startswith("tier_")},
                 app.ft("trade_balance_tier"),
@@ -101,7 +101,7 @@ def Page() -> None:
         res = by_tier(cf, "reserves")
         ChartCard(
             app.t("reserves_tier"),
-            lambda: charts.time_series(
+            lambda lib=vega: lib.time_series(
                 res,
                 {c: c.replace("_", " ") for c in res.columns if c.startswith("tier_")},
                 app.ft("reserves_tier"),
@@ -120,7 +120,7 @@ def Page() -> None:
         if cols:
             ChartCard(
                 app.t(title),
-                lambda data=data, cols=cols, title=title: charts.time_series(
+                lambda data=data, cols=cols, title=title, lib=vega: lib.time_series(
                     data, cols, app.ft(title), s.marks, lang
                 ),
                 [v, lang, key],

@@ -1,0 +1,412 @@
+"""Vega-Lite specs (built with Altair) of the charts the app shows on screen.
+
+The browser draws these (Solara's ``VegaLite`` widget, the same one Mesa's Altair
+components use), so a step costs the server a small JSON spec instead of a rendered
+image, and every mark has a hover tooltip. The PNG downloads are drawn on demand by
+:mod:`tradetiers.ui.charts` (matplotlib), only when a user asks for one.
+
+Each function is pure: frames in, a spec (a dict) out. Building a spec with Altair costs
+tens of milliseconds, so each chart's *shape* (its layers, encodings, language) is built
+once and cached, with its data as named datasets; a step only fills in this year's rows
+(``datasets``). Templates are built without schema validation (the tests validate them).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from tradetiers.ui.charts import TIER_COLOURS
+from tradetiers.ui.i18n import tier_label, tr
+from tradetiers.ui.session import Mark
+
+Spec = dict[str, Any]
+
+WIDTH, HEIGHT = 360, 220
+MARK_COLOUR = "#6a1b9a"
+#: the name of the layer of rings around countries whose tier changed this year; the
+#: World page animates ``.tt_flash_marks`` with CSS so the rings flash
+FLASH = "tt_flash"
+
+
+#: vega-embed options carried in the spec: SVG (so CSS can animate marks, and the tests
+#: can find them), no action menu (its links need the internet)
+EMBED = {"embedOptions": {"renderer": "svg", "actions": False}}
+
+
+def spec(chart: alt.TopLevelMixin) -> Spec:
+    """The chart's Vega-Lite spec without schema validation (fast)."""
+    out = chart.to_dict(validate=False)
+    out["usermeta"] = EMBED
+    return out
+
+
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-safe dicts (numpy types and NaN converted)."""
+    return json.loads(df.to_json(orient="records", double_precision=6))
+
+
+def fill(template: Spec, title: str | None = None, **data: pd.DataFrame) -> Spec:
+    """A cached template with this step's named datasets (and title) filled in."""
+    out = dict(template)
+    out["datasets"] = {name: records(df) for name, df in data.items()}
+    if title is not None:
+        out["title"] = title
+    return out
+
+
+def _data(name: str) -> alt.NamedData:
+    return alt.NamedData(name=name)
+
+
+def _empty(text: str) -> Spec:
+    return spec(
+        alt.Chart(pd.DataFrame({"t": [text]}))
+        .mark_text(color="#777")
+        .encode(text="t:N")
+        .properties(width=WIDTH, height=60)
+    )
+
+
+def _tier_scale(lang: str, tiers: Sequence[int] = (1, 2, 3, 4)) -> alt.Scale:
+    return alt.Scale(
+        domain=[tier_label(t, lang) for t in tiers], range=[TIER_COLOURS[t] for t in tiers]
+    )
+
+
+def _marks_layer(lang: str) -> list[alt.Chart]:
+    """Dashed rules at each lever change (dataset ``marks``) with its text and a tooltip."""
+    base = alt.Chart(_data("marks"))
+    rule = base.mark_rule(color=MARK_COLOUR, strokeDash=[4, 3], strokeWidth=1.2).encode(
+        x="year:Q",
+        tooltip=[
+            alt.Tooltip("year:Q", title=tr("year", lang)),
+            alt.Tooltip("change:N", title=tr("marked", lang)),
+        ],
+    )
+    text = base.mark_text(
+        color=MARK_COLOUR, angle=270, align="right", baseline="bottom", dy=-2, fontSize=9
+    ).encode(x="year:Q", y=alt.value(2), text="change:N")
+    return [rule, text]
+
+
+def _marks(marks: Sequence[Mark]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"year": [m.year for m in marks], "change": [m.text for m in marks]}
+    ).drop_duplicates()
+
+
+@functools.lru_cache(maxsize=256)
+def _time_series_template(percent: bool, points: bool, lang: str) -> Spec:
+    lines = (
+        alt.Chart(_data("main"))
+        .mark_line(point=points, strokeWidth=1.8)
+        .encode(
+            x=alt.X("year:Q", title=tr("year", lang), axis=alt.Axis(format="d")),
+            y=alt.Y("value:Q", title="%" if percent else ""),
+            color=alt.Color("series:N", title=None, sort=None, legend=alt.Legend(orient="bottom")),
+            tooltip=[
+                alt.Tooltip("year:Q", title=tr("year", lang)),
+                alt.Tooltip("series:N", title=""),
+                alt.Tooltip("value:Q", format=".3~g"),
+            ],
+        )
+    )
+    chart = alt.layer(lines, *_marks_layer(lang))
+    return spec(chart.properties(width=WIDTH, height=HEIGHT))
+
+
+def time_series(
+    df: pd.DataFrame,
+    columns: dict[str, str],
+    title: str,
+    marks: Sequence[Mark] = (),
+    lang: str = "en",
+    percent: bool = False,
+) -> Spec:
+    """Lines over ``year`` for the given columns ({column: legend label}), lever marks drawn."""
+    cols = [c for c in columns if c in df]
+    if df.empty or not cols:
+        return _empty(tr("no_years_yet", lang))
+    long = df[["year", *cols]].melt("year", var_name="col", value_name="value")
+    long["series"] = long["col"].map(columns)
+    if percent:
+        long["value"] = long["value"] * 100
+    template = _time_series_template(percent, len(df) < 40, lang)
+    del title  # the card above the chart carries it (the PNG draws it)
+    return fill(template, main=long[["year", "series", "value"]], marks=_marks(marks))
+
+
+@functools.lru_cache(maxsize=16)
+def _tier_template(lang: str) -> Spec:
+    area = (
+        alt.Chart(_data("main"))
+        .mark_area(opacity=0.85)
+        .encode(
+            x=alt.X("year:Q", title=tr("year", lang), axis=alt.Axis(format="d")),
+            y=alt.Y("countries:Q", stack="zero", title=""),
+            color=alt.Color(
+                "tier:N", scale=_tier_scale(lang), title=None, legend=alt.Legend(orient="bottom")
+            ),
+            order=alt.Order("col:N"),
+            tooltip=["year:Q", "tier:N", "countries:Q"],
+        )
+    )
+    chart = alt.layer(area, *_marks_layer(lang))
+    return spec(chart.properties(width=WIDTH, height=HEIGHT))
+
+
+def tier_series(world: pd.DataFrame, marks: Sequence[Mark], lang: str) -> Spec:
+    """Countries per tier over time (stacked areas), lever marks drawn."""
+    cols = [f"countries_tier_{t}" for t in (1, 2, 3, 4) if f"countries_tier_{t}" in world]
+    if world.empty or not cols:
+        return _empty(tr("no_years_yet", lang))
+    long = world[["year", *cols]].melt("year", var_name="col", value_name="countries")
+    long["tier"] = long["col"].map({c: tier_label(int(c[-1]), lang) for c in cols})
+    return fill(_tier_template(lang), main=long, marks=_marks(marks))
+
+
+@functools.lru_cache(maxsize=64)
+def _network_template(lang: str, domain: tuple[float, float, float, float], labels: bool) -> Spec:
+    t = lambda k: tr(k, lang)  # noqa: E731
+    xs = alt.Scale(domain=[domain[0], domain[1]], nice=False)
+    ys = alt.Scale(domain=[domain[2], domain[3]], nice=False)
+    x = alt.X("lon:Q", scale=xs, axis=None)
+    y = alt.Y("lat:Q", scale=ys, axis=None)
+    edges = (
+        alt.Chart(_data("edges"))
+        .mark_rule(color="#607d8b")
+        .encode(
+            x=alt.X("x:Q", scale=xs, axis=None),
+            y=alt.Y("y:Q", scale=ys, axis=None),
+            x2="x2:Q",
+            y2="y2:Q",
+            strokeWidth=alt.StrokeWidth("w:Q", scale=None),
+            opacity=alt.Opacity("o:Q", scale=None),
+            tooltip=[alt.Tooltip("pair:N", title=""), alt.Tooltip("value:Q", format=".3~g")],
+        )
+    )
+    cut = (
+        alt.Chart(_data("cut"))
+        .mark_rule(color="#c62828", strokeDash=[5, 4], strokeWidth=1.5)
+        .encode(
+            x=alt.X("x:Q", scale=xs, axis=None),
+            y=alt.Y("y:Q", scale=ys, axis=None),
+            x2="x2:Q",
+            y2="y2:Q",
+            tooltip=[alt.Tooltip("pair:N", title=t("cut_link"))],
+        )
+    )
+    tooltip = [
+        alt.Tooltip("name:N", title=t("country")),
+        alt.Tooltip("code:N", title=""),
+        alt.Tooltip("tier_name:N", title=t("tier")),
+        alt.Tooltip("gdp:Q", title=t("gdp"), format=".4~g"),
+        alt.Tooltip("population:Q", title=t("population"), format=".4~g"),
+        alt.Tooltip("top_exports:N", title=t("top_exports")),
+        alt.Tooltip("capability:N", title=t("capability")),
+    ]
+    nodes = (
+        alt.Chart(_data("nodes"))
+        .mark_circle(opacity=0.95, stroke="white", strokeWidth=1)
+        .encode(
+            x=x,
+            y=y,
+            size=alt.Size("size:Q", scale=None, legend=None),
+            color=alt.Color(
+                "tier_name:N",
+                scale=_tier_scale(lang),
+                title=None,
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=tooltip,
+        )
+    )
+    flash = (
+        alt.Chart(_data("flash"), name=FLASH)
+        .mark_circle(fill=None, stroke="#ffd600", strokeWidth=5)
+        .encode(x=x, y=y, size=alt.Size("size:Q", scale=None, legend=None), tooltip=tooltip)
+    )
+    layers = [edges, cut, nodes, flash]
+    if labels:
+        layers.append(
+            alt.Chart(_data("nodes"))
+            .mark_text(color="white", fontWeight="bold", fontSize=9)
+            .encode(x=x, y=y, text="code:N", tooltip=tooltip)
+        )
+    chart = alt.layer(*layers).properties(width=640, height=340)
+    return spec(chart.configure_view(stroke=None))
+
+
+def network(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str, max_edges: int = 400) -> Spec:
+    """The trade network: nodes at the scenario's coordinates, coloured by tier, sized by GDP.
+
+    Hovering a node shows its card (tooltip); countries whose tier changed in the latest
+    year get a ring (layer :data:`FLASH`) that the World page makes flash.
+
+    Args:
+        nodes: one row per country (``code``, ``name``, ``tier``, ``gdp``, ``population``,
+            ``top_exports``, ``capability``, ``lon``, ``lat``, ``changed``).
+        edges: ``x``, ``y``, ``x2``, ``y2``, ``value``, ``cut``, ``pair`` per linked pair.
+        lang: language.
+        max_edges: draw only the largest flows (a big world stays light in the browser).
+    """
+    lon, lat = nodes["lon"].to_numpy(float), nodes["lat"].to_numpy(float)
+    pad_x = max(1.0, 0.08 * float(np.ptp(lon))) if len(lon) else 1.0
+    pad_y = max(1.0, 0.08 * float(np.ptp(lat))) if len(lat) else 1.0
+    domain = (
+        (
+            float(lon.min() - pad_x),
+            float(lon.max() + pad_x),
+            float(lat.min() - pad_y),
+            float(lat.max() + pad_y),
+        )
+        if len(lon)
+        else (0.0, 1.0, 0.0, 1.0)
+    )
+    top_gdp = float(nodes["gdp"].max()) if len(nodes) else 0.0
+    nodes = nodes.assign(
+        tier_name=[tier_label(int(k), lang) for k in nodes["tier"]],
+        size=80 + 1600 * nodes["gdp"] / (top_gdp if top_gdp > 0 else 1.0),
+    )
+    live = edges[~edges["cut"]]
+    if len(live) > max_edges:
+        live = live.nlargest(max_edges, "value")
+    top = float(live["value"].max()) if len(live) else 0.0
+    top = top if top > 0 else 1.0
+    live = live.assign(w=0.4 + 6 * live["value"] / top, o=0.2 + 0.6 * live["value"] / top)
+    return fill(
+        _network_template(lang, domain, len(nodes) <= 40),
+        nodes=nodes.drop(columns=["changed"]),
+        flash=nodes.loc[nodes["changed"], ["lon", "lat", "size", *_CARD]],
+        edges=live.drop(columns=["cut"]),
+        cut=edges.loc[edges["cut"], ["x", "y", "x2", "y2", "pair"]],
+    )
+
+
+_CARD = ["name", "code", "tier_name", "gdp", "population", "top_exports", "capability"]
+
+
+@functools.lru_cache(maxsize=64)
+def _heatmap_template(rows: tuple[str, ...], cols: tuple[str, ...], lang: str, text: bool) -> Spec:
+    base = alt.Chart(_data("main")).encode(
+        x=alt.X("rung:N", sort=list(cols), title=None, axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y("country:N", sort=list(rows), title=None),
+    )
+    rect = base.mark_rect().encode(
+        color=alt.Color("value:Q", scale=alt.Scale(scheme="viridis", domain=[0, 1]), title=""),
+        tooltip=[
+            "country:N",
+            "rung:N",
+            alt.Tooltip("value:Q", format=".3f", title=tr("relative_to_frontier", lang)),
+            alt.Tooltip("mastered:N", title=tr("mastered_in", lang)),
+        ],
+    )
+    layers = [rect]
+    if text:
+        layers.append(
+            base.mark_text(fontSize=9).encode(
+                text="label:N",
+                color=alt.condition(alt.datum.value < 0.6, alt.value("white"), alt.value("black")),
+            )
+        )
+    height = max(120, 22 * len(rows))
+    return spec(alt.layer(*layers).properties(width=520, height=height))
+
+
+def heatmap(
+    matrix: np.ndarray,
+    rows: Sequence[str],
+    cols: Sequence[str],
+    title: str,
+    lang: str,
+    mastered: np.ndarray | None = None,
+) -> Spec:
+    """Countries × rungs heatmap of capability relative to the frontier (0–1), mastery years."""
+    r, c = np.meshgrid(np.arange(len(rows)), np.arange(len(cols)), indexing="ij")
+    df = pd.DataFrame(
+        {
+            "country": np.asarray(rows, dtype=object)[r.ravel()],
+            "rung": np.asarray(cols, dtype=object)[c.ravel()],
+            "value": matrix.ravel(),
+        }
+    )
+    m = mastered.ravel() if mastered is not None else np.full(df.shape[0], np.nan)
+    df["mastered"] = [str(int(v)) if np.isfinite(v) else "" for v in m]
+    df["label"] = [
+        f"{v:.2f}" + (f" ★{y}" if y else "")
+        for v, y in zip(df["value"], df["mastered"], strict=True)
+    ]
+    template = _heatmap_template(tuple(rows), tuple(cols), lang, len(rows) <= 30)
+    return fill(template, title, main=df)
+
+
+@functools.lru_cache(maxsize=128)
+def _bubbles_template(
+    x: str, y: str, size: str, colour: str, trails: bool, labels: bool, lang: str
+) -> Spec:
+    sx = alt.Scale(zero=False)
+    sy = alt.Scale(zero=False)
+    layers: list[alt.Chart] = []
+    if trails:
+        layers.append(
+            alt.Chart(_data("past"))
+            .mark_line(color="#90a4ae", strokeWidth=1, opacity=0.7)
+            .encode(
+                x=alt.X(f"{x}:Q", scale=sx),
+                y=alt.Y(f"{y}:Q", scale=sy),
+                detail="country:N",
+                order="year:Q",
+            )
+        )
+    if colour == "tier":
+        col = alt.Color("tier_name:N", scale=_tier_scale(lang), title=None)
+    else:
+        col = alt.Color(f"{colour}:Q", scale=alt.Scale(scheme="plasma"), title=colour)
+    layers.append(
+        alt.Chart(_data("now"))
+        .mark_circle(opacity=0.8, stroke="white")
+        .encode(
+            x=alt.X(f"{x}:Q", scale=sx, title=x),
+            y=alt.Y(f"{y}:Q", scale=sy, title=y),
+            size=alt.Size(f"{size}:Q", scale=alt.Scale(range=[30, 1500]), title=size),
+            color=col,
+            tooltip=["name:N", "country:N", f"{x}:Q", f"{y}:Q", f"{size}:Q", f"{colour}:Q"],
+        )
+    )
+    if labels:
+        layers.append(
+            alt.Chart(_data("now"))
+            .mark_text(dy=-10, fontSize=9)
+            .encode(x=f"{x}:Q", y=f"{y}:Q", text="country:N")
+        )
+    return spec(alt.layer(*layers).properties(width=600, height=360))
+
+
+def bubbles(
+    countries: pd.DataFrame,
+    x: str,
+    y: str,
+    size: str,
+    colour: str,
+    year: int,
+    trails: bool,
+    lang: str,
+) -> Spec:
+    """Gapminder-style scatter of countries in one year, with optional trails."""
+    now = countries[countries["year"] == year]
+    if now.empty:
+        return _empty(tr("no_years_yet", lang))
+    cols = list(dict.fromkeys(["year", "country", "name", "tier", x, y, size, colour]))
+    now = now[cols].assign(tier_name=[tier_label(int(k), lang) for k in now["tier"]])
+    data = {"now": now}
+    if trails:
+        data["past"] = countries.loc[countries["year"] <= year, ["year", "country", x, y]]
+    template = _bubbles_template(x, y, size, colour, trails, len(now) <= 40, lang)
+    return fill(template, f"{tr('bubbles_title', lang)} · {year}", **data)
