@@ -86,10 +86,30 @@ def frontier_defence(country: Country) -> None:
     s.rd_public_share[i] = min(t.defence_cap, max(s.rd_public_share[i], needed))
 
 
+def tariff_retaliation(country: Country) -> None:
+    """A country hit by a tariff answers with the same tariff on the imposer's goods.
+
+    Once per tariff, and never in answer to a retaliation (no endless spiral); the
+    rule is ``money.tariff_retaliation``.
+    """
+    m = country.model
+    i = country.index
+    for t in list(m.tariffs):
+        if t.source == "retaliation" or i not in t.targets or i == t.imposer:
+            continue
+        key = (id(t), i)
+        if key in m.retaliated:
+            continue
+        m.retaliated.add(key)
+        m.impose_tariff(i, [t.imposer], list(t.goods), t.rate, "retaliation")
+
+
 def default_rules(scenario: Scenario) -> list[DecisionRule]:
     """The behaviour rules switched on by the scenario."""
     t = scenario.technology
     rules: list[DecisionRule] = []
+    if scenario.money.enabled and scenario.money.tariff_retaliation:
+        rules.append(tariff_retaliation)
     if t.enabled and t.hegemon_export_controls:
         rules.append(hegemon_export_controls)
     if t.enabled and t.frontier_defence:
@@ -176,10 +196,25 @@ class Country(mesa.Agent):
 
     @property
     def manufacturing_share(self) -> float:
-        """Manufacturing value added over GDP."""
+        """Manufacturing value added over value added (the finance sector included)."""
         va = self.model.state.value_added[self.index]
-        total = va.sum()
+        total = va.sum() + self.model.state.finance_va[self.index]
         return float(va[FIRST_RUNG:].sum() / total) if total > 0 else 0.0
+
+    @property
+    def debt(self) -> float:
+        """Government debt, numeraire units."""
+        return float(self.model.state.debt[self.index])
+
+    @property
+    def reserves(self) -> float:
+        """Reserves: claims on the reserve issuer."""
+        return float(self.model.state.reserves[self.index])
+
+    @property
+    def current_account(self) -> float:
+        """Realised current account this year."""
+        return float(self.model.state.current_account[self.index])
 
     # -- behaviour ----------------------------------------------------------------
     def decide(self) -> None:

@@ -122,24 +122,39 @@ def _summary(model: object, console: Console) -> None:
         title=f"{sc.title or sc.name}, year {int(last['year'].iloc[0])}\n"
         f"model output: scenario {sc.name}, seed {model.seed}"
     )
-    for col in ("country", "tier", "GDP", "exports", "manufacturing share"):
+    money = sc.money.enabled
+    columns = ["country", "tier", "GDP", "exports", "manufacturing share"]
+    columns += ["debt/GDP", "reserves"] if money else []
+    for col in columns:
         table.add_column(col, justify="left" if col == "country" else "right")
     for _, row in last.head(10).iterrows():
-        table.add_row(
+        cells = [
             f"{row['name']} ({row['country']})",
             f"{int(row['tier'])} {TIER_NAMES[int(row['tier'])]}",
             f"{row['gdp']:.1f}",
             f"{row['exports']:.1f}",
             f"{100 * row['manufacturing_share']:.1f}%",
-        )
+        ]
+        if money:
+            cells += [f"{100 * row['debt_to_gdp']:.0f}%", f"{row['reserves']:.1f}"]
+        table.add_row(*cells)
     console.print(table)
     tiers = last["tier"].value_counts().sort_index()
     console.print("countries per tier: " + ", ".join(f"tier {t}: {c}" for t, c in tiers.items()))
     heg = model.hegemon
     if heg is not None:
-        console.print(
+        line = (
             f"hegemon {heg.name}: manufacturing share {100 * heg.manufacturing_share:.1f}% of GDP"
         )
+        if money:
+            s = model.state
+            i = heg.index
+            line += (
+                f", finance {100 * float(s.finance_share[i]):.1f}%, "
+                f"debt {100 * float(s.debt_to_gdp[i]):.0f}% of GDP, "
+                f"reserve credibility {model.money.credibility:.2f}"
+            )
+        console.print(line)
 
 
 def _scenarios(console: Console) -> int:

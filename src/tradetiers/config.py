@@ -103,6 +103,10 @@ class CountrySpec(_Strict):
     region: str = ""
     source: str = ""
     rd_public_share: Annotated[float, Field(ge=0, le=0.2)] | None = None
+    # money: starting stocks as shares of the first year's GDP, and upkeep (None: defaults)
+    debt_to_gdp: Annotated[float, Field(ge=0, le=5)] | None = None
+    reserves_to_gdp: Annotated[float, Field(ge=0, le=2)] | None = None
+    military_share: Annotated[float, Field(ge=0, le=0.3)] | None = None
 
 
 class SyntheticSettings(_Strict):
@@ -231,6 +235,76 @@ class TechnologySettings(_Strict):
     defence_cap: Annotated[float, Field(ge=0, le=0.3)] = 0.15
 
 
+class MoneySettings(_Strict):
+    """Money (M2, M8, M9): settlement, reserves, finance, budgets, credibility and runs.
+
+    Rates are per year, shares are of GDP unless named otherwise, stocks are in
+    numeraire units.
+    """
+
+    enabled: bool = True
+    # settlement (M8): a contested claim, so a switch
+    regime: Literal["reserve_currency", "balanced"] = "reserve_currency"
+    hegemon_surplus: Annotated[float, Field(ge=-0.2, le=0.2)] | None = None
+    reserve_months: Annotated[float, Field(ge=0, le=36)] = 3.0
+    reserve_adjustment: Annotated[float, Field(gt=0, le=1)] = 0.2
+    max_surplus: Annotated[float, Field(ge=0, le=0.5)] = 0.1
+    working_months: Annotated[float, Field(ge=0, le=12)] = 1.0
+    compression_minimum: Annotated[float, Field(gt=0, le=1)] = 0.2
+    willingness: Annotated[float, Field(gt=0, le=10)] = 0.5  # max world reserves / world GDP
+    start_reserves: Annotated[float, Field(ge=0, le=2)] = 0.08  # of GDP, unless given
+    # the issuer's finance sector (M2): it earns the spread on H + P
+    finance_spread: Annotated[float, Field(ge=0, le=0.2)] = 0.03
+    start_finance_labour: Annotated[float, Field(ge=0, lt=0.5)] = 0.02
+    # the dollar tide: policy rate and the capital-flow rule for tiers 3 and 4
+    policy_rate: Annotated[float, Field(ge=-0.05, le=0.3)] = 0.03
+    neutral_rate: Annotated[float, Field(ge=-0.05, le=0.3)] = 0.03
+    rate_rule: Literal["fixed", "credibility"] = "fixed"
+    rate_response: Annotated[float, Field(ge=0, le=1)] = 0.1
+    portfolio_share: Annotated[float, Field(ge=0, le=2)] = 0.15  # of exposed GDP at neutral
+    portfolio_sensitivity: Annotated[float, Field(ge=0, le=200)] = 20.0
+    portfolio_speed: Annotated[float, Field(gt=0, le=1)] = 0.5
+    inflow_spending: Annotated[float, Field(ge=0, le=1)] = 0.5
+    # government budgets (shares of GDP) and the fiscal rule
+    tax_base: Annotated[float, Field(ge=0, le=0.8)] = 0.26
+    fiscal_response: Annotated[float, Field(ge=0, le=1)] = 0.05
+    hegemon_fiscal_response: Annotated[float, Field(ge=0, le=1)] = 0.025
+    debt_anchor: Annotated[float, Field(ge=0, le=5)] = 0.6
+    tax_floor: Annotated[float, Field(ge=0, le=1)] = 0.05
+    tax_ceiling: Annotated[float, Field(ge=0, le=1)] = 0.6
+    base_spending: Annotated[float, Field(ge=0, le=0.8)] = 0.22
+    military_share: Annotated[float, Field(ge=0, le=0.3)] = 0.015
+    hegemon_military_share: Annotated[float, Field(ge=0, le=0.3)] = 0.035
+    start_debt: Annotated[float, Field(ge=0, le=5)] = 0.5  # of GDP, unless given
+    # interest on government debt
+    term_premium: Annotated[float, Field(ge=0, le=0.2)] = 0.01
+    debt_spread: Annotated[float, Field(ge=0, le=1)] = 0.01
+    debt_spread_threshold: Annotated[float, Field(ge=0, le=5)] = 0.9
+    debt_spread_cap: Annotated[float, Field(ge=0, le=1)] = 0.04
+    # beyond this debt/GDP a government restructures, writing off a share of its debt
+    restructuring_threshold: Annotated[float, Field(gt=0, le=20)] = 4.0
+    restructuring_haircut: Annotated[float, Field(ge=0, le=1)] = 0.5
+    privilege_scale: Annotated[float, Field(ge=0, le=1)] = 0.05
+    privilege_cap: Annotated[float, Field(ge=0, le=0.1)] = 0.015
+    # credibility (M9) and runs
+    credibility_smoothing: Annotated[float, Field(gt=0, le=1)] = 0.3
+    credibility_debt_weight: Annotated[float, Field(ge=0, le=5)] = 0.2
+    credibility_debt_reference: Annotated[float, Field(ge=0, le=5)] = 1.0
+    credibility_liability_weight: Annotated[float, Field(ge=0, le=5)] = 0.2
+    credibility_liability_reference: Annotated[float, Field(ge=0, le=5)] = 1.0
+    credibility_share_weight: Annotated[float, Field(ge=0, le=5)] = 0.5
+    run_threshold: Annotated[float, Field(ge=0, le=1)] = 0.35
+    run_patience: Annotated[int, Field(ge=1, le=50)] = 3
+    run_years: Annotated[int, Field(ge=1, le=50)] = 5
+    run_sell_share: Annotated[float, Field(ge=0, le=1)] = 0.3
+    run_premium: Annotated[float, Field(ge=0, le=0.3)] = 0.02
+    reserve_transition: bool = False
+    transition_years: Annotated[int, Field(ge=1, le=50)] = 5
+    # trade policy
+    trade_elasticity: Annotated[float, Field(ge=0, le=20)] = 4.0
+    tariff_retaliation: bool = True
+
+
 class OutputSettings(_Strict):
     """What a run keeps; bilateral flows every year are big for large worlds."""
 
@@ -252,6 +326,7 @@ class Scenario(_Strict):
     parameters: Parameters = Field(default_factory=Parameters)
     graph: GraphSettings = Field(default_factory=GraphSettings)
     technology: TechnologySettings = Field(default_factory=TechnologySettings)
+    money: MoneySettings = Field(default_factory=MoneySettings)
     output: OutputSettings = Field(default_factory=OutputSettings)
     synthetic: SyntheticSettings | None = None
     countries: list[CountrySpec] = Field(default_factory=list)
@@ -295,6 +370,7 @@ class Scenario(_Strict):
     @classmethod
     def from_dict(cls, raw: dict[str, Any], source: str = "<scenario>") -> Scenario:
         """Validate a dict (as parsed from TOML) into a Scenario, raising ScenarioError."""
+        raw = _apply_country_overrides(raw, source)
         try:
             return cls.model_validate(raw)
         except ValidationError as err:
@@ -523,6 +599,44 @@ def _with_base(raw: dict[str, Any], path: str | Path, source: str, depth: int) -
         raise ScenarioError(source, "extends", base_name, "no such scenario")
     base = _with_base(_read_toml(base_path, str(base_path)), base_path, source, depth + 1)
     return _merge(base, raw)
+
+
+def _apply_country_overrides(raw: dict[str, Any], source: str) -> dict[str, Any]:
+    """Apply ``[country_overrides.CODE]`` tables to the listed countries, key by key.
+
+    A scenario that ``extends`` another can change one country's settings without
+    repeating the whole country list (arrays are otherwise replaced whole).
+    """
+    overrides = raw.get("country_overrides")
+    if overrides is None:
+        return raw
+    raw = dict(raw)
+    del raw["country_overrides"]
+    if not isinstance(overrides, dict):
+        raise ScenarioError(source, "country_overrides", overrides, "a table of CODE = {...}")
+    countries = raw.get("countries")
+    if not isinstance(countries, list):
+        raise ScenarioError(
+            source, "country_overrides", MISSING, "needs a [[countries]] list to override"
+        )
+    by_code = {c.get("code"): k for k, c in enumerate(countries) if isinstance(c, dict)}
+    countries = list(countries)
+    for code, values in overrides.items():
+        if code not in by_code:
+            raise ScenarioError(
+                source,
+                f"country_overrides.{code}",
+                code,
+                f"unknown country; one of {sorted(by_code)}",
+            )
+        if not isinstance(values, dict):
+            raise ScenarioError(
+                source, f"country_overrides.{code}", values, "a table of country settings"
+            )
+        k = by_code[code]
+        countries[k] = _merge(countries[k], values)
+    raw["countries"] = countries
+    return raw
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:

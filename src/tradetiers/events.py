@@ -240,8 +240,199 @@ class RdPush(_Event):
             model.state.rd_public_share[i], model.state.rd_profit_share[i] = self._saved
 
 
+def _countries(names: list[str], model: TradeModel) -> list[int]:
+    """Row indices of the named countries ('all' means every country)."""
+    if "all" in names:
+        return list(range(model.state.n))
+    return [model.index_of(c) for c in names]
+
+
+def _check_countries(field: str, values: list[str], codes: set[str]) -> Problem:
+    return _check_codes(field, [v for v in values if v != "all"], codes)
+
+
+class Tariff(_Event):
+    """A country taxes its imports of some goods from some partners (2018's tariffs)."""
+
+    info: ClassVar[str] = (
+        "Tariff: the imposer taxes imports of some goods from its targets; trade diverts, "
+        "home producers of those goods earn more, prices at home rise, the revenue goes to "
+        "the budget, and the targets may retaliate."
+    )
+    kind: Literal["tariff"] = "tariff"
+    imposer: str
+    targets: Annotated[list[str], Field(min_length=1)]
+    goods: Annotated[list[str], Field(min_length=1)] = Field(default_factory=lambda: ["all"])
+    rate: Annotated[float, Field(gt=0, le=5)]
+    _tariff: Any = PrivateAttr(default=None)
+
+    def check(self, codes: set[str], goods: list[str], start: int, end: int) -> Problem:
+        """Check the countries and goods exist and nobody taxes itself."""
+        problem = (
+            super().check(codes, goods, start, end)
+            or _check_codes("imposer", [self.imposer], codes)
+            or _check_countries("targets", self.targets, codes)
+            or _check_goods("goods", self.goods, goods)
+        )
+        if problem is None and self.imposer in self.targets:
+            return "targets", self.targets, "a country cannot put a tariff on itself"
+        return problem
+
+    def apply(self, model: TradeModel) -> None:
+        """Impose the tariff from this year."""
+        imposer = model.index_of(self.imposer)
+        targets = [i for i in _countries(self.targets, model) if i != imposer]
+        goods = goods_indices(self.goods, model.goods)
+        self._tariff = model.impose_tariff(imposer, targets, goods, self.rate)
+
+    def revert(self, model: TradeModel) -> None:
+        """Lift it."""
+        if self._tariff is not None:
+            model.lift_tariff(self._tariff)
+
+
+class RatePath(_Event):
+    """The issuer's policy rate follows a path: one rate per year from ``year`` on."""
+
+    info: ClassVar[str] = (
+        "Rate path: the reserve issuer's policy rate is set year by year (hikes pull money "
+        "out of tiers 3 and 4; cuts push it back: the dollar tide)."
+    )
+    kind: Literal["rate_path"] = "rate_path"
+    rates: Annotated[list[Annotated[float, Field(ge=-0.05, le=0.3)]], Field(min_length=1)]
+
+    def apply(self, model: TradeModel) -> None:
+        """Schedule the rates (the last one holds until ``until``, if given)."""
+        last = self.until if self.until is not None else self.year + len(self.rates)
+        for k, year in enumerate(range(self.year, last)):
+            model.money.rate_path[year] = self.rates[min(k, len(self.rates) - 1)]
+
+
+class MilitarySpending(_Event):
+    """A country's military or global-order upkeep becomes a share of GDP (war on terror)."""
+
+    info: ClassVar[str] = (
+        "Military spending: a country's military or global-order upkeep is set to a share "
+        "of GDP, paid from its budget."
+    )
+    kind: Literal["military_spending"] = "military_spending"
+    country: str
+    share: Annotated[float, Field(ge=0, le=0.3)]
+    _saved: float | None = PrivateAttr(default=None)
+
+    def check(self, codes: set[str], goods: list[str], start: int, end: int) -> Problem:
+        """Check the country exists."""
+        return super().check(codes, goods, start, end) or _check_codes(
+            "country", [self.country], codes
+        )
+
+    def apply(self, model: TradeModel) -> None:
+        """Set the share, keeping the old one."""
+        i = model.index_of(self.country)
+        self._saved = float(model.state.military_share[i])
+        model.state.military_share[i] = self.share
+
+    def revert(self, model: TradeModel) -> None:
+        """Restore the old share."""
+        if self._saved is not None:
+            model.state.military_share[model.index_of(self.country)] = self._saved
+
+
+class FiscalShock(_Event):
+    """Extra public spending and lost revenue for some years (2008's crisis, 2020's pandemic)."""
+
+    info: ClassVar[str] = (
+        "Fiscal shock: governments spend more and collect less for a while (a financial "
+        "crisis, a pandemic); the deficit goes to debt."
+    )
+    kind: Literal["fiscal_shock"] = "fiscal_shock"
+    countries: Annotated[list[str], Field(min_length=1)] = Field(default_factory=lambda: ["all"])
+    extra_spending: Annotated[float, Field(ge=0, le=0.5)] = 0.0
+    revenue_loss: Annotated[float, Field(ge=0, le=0.5)] = 0.0
+
+    def check(self, codes: set[str], goods: list[str], start: int, end: int) -> Problem:
+        """Check the countries exist."""
+        return super().check(codes, goods, start, end) or _check_countries(
+            "countries", self.countries, codes
+        )
+
+    def apply(self, model: TradeModel) -> None:
+        """Add the shock."""
+        rows = _countries(self.countries, model)
+        model.state.extra_spending[rows] += self.extra_spending
+        model.state.revenue_loss[rows] += self.revenue_loss
+
+    def revert(self, model: TradeModel) -> None:
+        """Remove it."""
+        rows = _countries(self.countries, model)
+        model.state.extra_spending[rows] -= self.extra_spending
+        model.state.revenue_loss[rows] -= self.revenue_loss
+
+
+class ReshoringSubsidy(_Event):
+    """A country pays its producers of some goods a share of their value added to stay home."""
+
+    info: ClassVar[str] = (
+        "Reshoring subsidy: a country pays its producers of some goods a share of their "
+        "value added; workers move toward them, and the budget pays."
+    )
+    kind: Literal["reshoring_subsidy"] = "reshoring_subsidy"
+    country: str
+    goods: Annotated[list[str], Field(min_length=1)] = Field(default_factory=lambda: ["all"])
+    rate: Annotated[float, Field(gt=0, le=1)]
+
+    def check(self, codes: set[str], goods: list[str], start: int, end: int) -> Problem:
+        """Check the country and goods exist."""
+        return (
+            super().check(codes, goods, start, end)
+            or _check_codes("country", [self.country], codes)
+            or _check_goods("goods", self.goods, goods)
+        )
+
+    def _cells(self, model: TradeModel) -> tuple[int, list[int]]:
+        names = model.rungs if "all" in self.goods else self.goods
+        return model.index_of(self.country), [model.goods.index(g) for g in names]
+
+    def apply(self, model: TradeModel) -> None:
+        """Start paying ('all' means every manufacturing rung)."""
+        i, goods = self._cells(model)
+        model.state.subsidy[i, goods] += self.rate
+
+    def revert(self, model: TradeModel) -> None:
+        """Stop paying."""
+        i, goods = self._cells(model)
+        model.state.subsidy[i, goods] -= self.rate
+
+
+class ReserveRun(_Event):
+    """Holders run on the reserve currency, whatever its credibility (a forced run)."""
+
+    info: ClassVar[str] = (
+        "Reserve run: holders sell the reserve currency for some years; the issuer's "
+        "interest rate spikes and its absorption falls."
+    )
+    kind: Literal["reserve_run"] = "reserve_run"
+    years: Annotated[int, Field(ge=1, le=50)] = 5
+
+    def apply(self, model: TradeModel) -> None:
+        """Start the run."""
+        from tradetiers.money_step import start_run
+
+        start_run(model, self.years, "forced by the scenario")
+
+
 EventSpec = Annotated[
-    ProductivityShock | TradeLink | ExportControl | OpenSource | RdPush,
+    ProductivityShock
+    | TradeLink
+    | ExportControl
+    | OpenSource
+    | RdPush
+    | Tariff
+    | RatePath
+    | MilitarySpending
+    | FiscalShock
+    | ReshoringSubsidy
+    | ReserveRun,
     Field(discriminator="kind"),
 ]
 EVENT_KINDS: dict[str, type[_Event]] = {
@@ -250,6 +441,12 @@ EVENT_KINDS: dict[str, type[_Event]] = {
     "export_control": ExportControl,
     "open_source": OpenSource,
     "rd_push": RdPush,
+    "tariff": Tariff,
+    "rate_path": RatePath,
+    "military_spending": MilitarySpending,
+    "fiscal_shock": FiscalShock,
+    "reshoring_subsidy": ReshoringSubsidy,
+    "reserve_run": ReserveRun,
 }
 
 

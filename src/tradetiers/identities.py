@@ -38,6 +38,39 @@ def identity_errors(model: TradeModel) -> dict[str, float]:
         "buyer_columns": per_good(alloc.bought + alloc.unmet - purchases),
         "trade_balances_sum_to_zero": abs(float(s.trade_balance.sum())) / world_trade,
         "country_totals": float(np.abs(s.exports - alloc.exports.sum(axis=0)).max() / world_trade),
+        **_money_errors(model, world_trade),
+    }
+
+
+def _money_errors(model: TradeModel, world_trade: float) -> dict[str, float]:
+    """Current accounts sum to zero; D_t = D_{t-1} + deficit_t; reserves move only by settlement.
+
+    Debt also falls by an explicit, logged write-off when a government restructures.
+
+    The reserve identity: the change in the world's reserves equals the issuer's
+    settlement flows, minus its current account plus what its finance sector lent
+    (portfolio flows and emergency credit), less anything extinguished in a hand-over.
+    """
+    if not model.scenario.money.enabled:
+        return {}
+    s, mw = model.state, model.money
+    gdp_scale = max(float(np.abs(s.gdp).sum()), 1e-300)
+    ca = s.current_account
+    debt_scale = np.maximum(np.abs(s.debt), np.abs(mw.debt_before)).sum() + 1e-300
+    # the party that settled this year (before any hand-over at the year's end)
+    settler = np.zeros(s.n, dtype=bool)
+    settler[mw.settled_by] = True
+    settlement = -float(ca[settler].sum()) + float(s.capital_inflow[~settler].sum())
+    change = float(s.reserves.sum()) - mw.reserves_before
+    return {
+        "current_accounts_sum_to_zero": abs(float(ca.sum())) / world_trade,
+        "current_account_is_trade_plus_income": float(
+            np.abs(ca - (s.exports - s.imports + s.primary_income)).max() / world_trade
+        ),
+        "debt_accumulates_deficits": float(
+            np.abs(s.debt - (mw.debt_before + s.deficit - s.debt_write_off)).sum() / debt_scale
+        ),
+        "reserves_change_by_settlement": abs(change - (settlement - mw.handover)) / gdp_scale,
     }
 
 
@@ -54,6 +87,17 @@ def state_problems(model: TradeModel) -> list[str]:
         "productivity": s.productivity,
         "prices": model.prices,
     }
+    if model.scenario.money.enabled:
+        arrays.update(
+            {
+                "reserves": s.reserves,
+                "portfolio": s.portfolio,
+                "finance_labour": s.finance_labour,
+                "interest_rate": s.interest_rate,
+            }
+        )
+        if not np.isfinite(s.debt).all():
+            problems.append("debt: not finite")
     for name, arr in arrays.items():
         if not np.isfinite(arr).all():
             problems.append(f"{name}: not finite")

@@ -20,17 +20,27 @@ if TYPE_CHECKING:
     from tradetiers.model import TradeModel
 
 
-def manufacturing_share(value_added: np.ndarray) -> np.ndarray:
-    """Manufacturing value added over total value added, per country."""
-    total = value_added.sum(axis=1)
+def manufacturing_share(
+    value_added: np.ndarray, finance_va: np.ndarray | None = None
+) -> np.ndarray:
+    """Manufacturing value added over total value added (finance included), per country."""
+    total = value_added.sum(axis=1) + (0.0 if finance_va is None else finance_va)
     manu = value_added[:, FIRST_RUNG:].sum(axis=1)
     return np.divide(manu, total, out=np.zeros_like(total), where=total > 0)
 
 
-def sector_share(value_added: np.ndarray, good: int) -> np.ndarray:
-    """One sector's value added over total, per country."""
-    total = value_added.sum(axis=1)
+def sector_share(
+    value_added: np.ndarray, good: int, finance_va: np.ndarray | None = None
+) -> np.ndarray:
+    """One sector's value added over total (finance included), per country."""
+    total = value_added.sum(axis=1) + (0.0 if finance_va is None else finance_va)
     return np.divide(value_added[:, good], total, out=np.zeros_like(total), where=total > 0)
+
+
+def finance_sector_share(value_added: np.ndarray, finance_va: np.ndarray) -> np.ndarray:
+    """The finance sector's value added over total value added, per country."""
+    total = value_added.sum(axis=1) + finance_va
+    return np.divide(finance_va, total, out=np.zeros_like(total), where=total > 0)
 
 
 def world_reporters(model: TradeModel) -> dict[str, Callable[[Any], Any]]:
@@ -43,7 +53,13 @@ def world_reporters(model: TradeModel) -> dict[str, Callable[[Any], Any]]:
 
     def heg_manu(m: TradeModel) -> float:
         i = heg_index()
-        return float(manufacturing_share(m.state.value_added)[i]) if i is not None else float("nan")
+        if i is None:
+            return float("nan")
+        return float(manufacturing_share(m.state.value_added, m.state.finance_va)[i])
+
+    def heg(values: np.ndarray) -> float:
+        i = heg_index()
+        return float(values[i]) if i is not None else float("nan")
 
     reporters: dict[str, Callable[[Any], Any]] = {
         "year": lambda m: int(m.year),
@@ -66,7 +82,36 @@ def world_reporters(model: TradeModel) -> dict[str, Callable[[Any], Any]]:
         g = FIRST_RUNG + k
         reporters[f"rents_{name}"] = lambda m, g=g: float(m.state.rents[:, g].sum())
         reporters[f"frontier_{name}"] = lambda m, g=g: float(m.state.productivity[:, g].max())
+    if model.scenario.money.enabled:
+        reporters.update(
+            {
+                "reserve_credibility": lambda m: float(m.money.credibility),
+                "world_reserves": lambda m: float(m.state.reserves.sum()),
+                "world_portfolio": lambda m: float(m.state.portfolio.sum()),
+                "policy_rate": lambda m: float(m.money.policy_rate),
+                "reserve_run": lambda m: int(m.money.run_left > 0),
+                "hegemon_debt_to_gdp": lambda m: heg(m.state.debt_to_gdp),
+                "hegemon_deficit_to_gdp": lambda m: heg(_ratio(m.state.deficit, m.state.gdp)),
+                "hegemon_interest_bill": lambda m: heg(m.state.interest_bill),
+                "hegemon_interest_rate": lambda m: heg(m.state.interest_rate),
+                "hegemon_current_account": lambda m: heg(m.state.current_account),
+                "hegemon_finance_share": lambda m: heg(
+                    finance_sector_share(m.state.value_added, m.state.finance_va)
+                ),
+                "hegemon_imports": lambda m: heg(m.state.imports),
+                "hegemon_price_index": lambda m: heg(m.state.price_index),
+                "tariffs": lambda m: len(m.tariffs),
+            }
+        )
+        for t in (2, 3, 4):
+            reporters[f"reserves_tier_{t}"] = lambda m, t=t: float(
+                m.state.reserves[m.state.tier == t].sum()
+            )
     return reporters
+
+
+def _ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.divide(a, b, out=np.zeros_like(a), where=b > 0)
 
 
 class CountryRecorder:
@@ -80,21 +125,43 @@ class CountryRecorder:
         """Record this year's columns."""
         m, s = self.model, self.model.state
         n = s.n
-        va = s.value_added
+        va, fin = s.value_added, s.finance_va
         cols: dict[str, np.ndarray] = {
             "year": np.full(n, m.year, dtype=np.int64),
             "tier": s.tier.copy(),
             "population": s.population.copy(),
             "gdp": s.gdp.copy(),
             "gdp_per_capita": s.gdp_per_capita,
-            "manufacturing_share": manufacturing_share(va),
-            "resources_share": sector_share(va, RESOURCES),
-            "agriculture_share": sector_share(va, AGRICULTURE),
+            "manufacturing_share": manufacturing_share(va, fin),
+            "resources_share": sector_share(va, RESOURCES, fin),
+            "agriculture_share": sector_share(va, AGRICULTURE, fin),
+            "finance_share": finance_sector_share(va, fin),
             "exports": s.exports.copy(),
             "imports": s.imports.copy(),
             "trade_balance": s.trade_balance,
+            "absorption": s.absorption.copy(),
             "rents": s.rents.sum(axis=1),
         }
+        if m.scenario.money.enabled:
+            money_cols = {
+                "debt": s.debt,
+                "debt_to_gdp": s.debt_to_gdp,
+                "deficit": s.deficit,
+                "tax_rate": s.tax_rate,
+                "interest_rate": s.interest_rate,
+                "interest_bill": s.interest_bill,
+                "reserves": s.reserves,
+                "portfolio": s.portfolio,
+                "capital_inflow": s.capital_inflow,
+                "current_account": s.current_account,
+                "primary_income": s.primary_income,
+                "finance_labour": s.finance_labour,
+                "import_factor": s.import_factor,
+                "import_compression": s.compression,
+                "price_index": s.price_index,
+                "issuer": s.is_hegemon,
+            }
+            cols.update({k: np.array(v, copy=True) for k, v in money_cols.items()})
         cols["rd_spending"] = s.rd_spending.copy()
         cols["rd_public_share"] = s.rd_public_share.copy()
         cols["challenger"] = s.challenger.copy()

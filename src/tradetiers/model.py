@@ -18,17 +18,19 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
+from tradetiers import money_step
 from tradetiers.agents import Country, DecisionRule, default_rules
 from tradetiers.config import Scenario, ScenarioError, default_scenario
-from tradetiers.economy import demand, gravity, production, structure, technology, trade
+from tradetiers.economy import demand, gravity, money, production, structure, technology, trade
 from tradetiers.economy.network import PathDistances, path_distances
 from tradetiers.economy.production import FIRST_RUNG
 from tradetiers.events import Timeline
 from tradetiers.metrics import CountryRecorder, world_reporters
+from tradetiers.state import MoneyWorld
 from tradetiers.world import build_state, build_trade_graph, graph_kind
 
 #: Settings tables a lever may change at run time.
-SETTABLE = ("parameters", "technology")
+SETTABLE = ("parameters", "technology", "money")
 
 
 @dataclass
@@ -41,6 +43,18 @@ class ExportControlInForce:
     penalty: float
     barrier: gravity.Barrier
     source: str  # "event", "rule" or "lever"
+
+
+@dataclass
+class TariffInForce:
+    """A tariff in force: the imposer taxes imports of some goods from the targets."""
+
+    imposer: int
+    targets: np.ndarray
+    goods: list[int]
+    rate: float
+    barrier: gravity.Barrier
+    source: str  # "event", "rule" (retaliation) or "lever"
 
 
 @dataclass
@@ -92,6 +106,10 @@ class TradeModel(mesa.Model):
         self.barriers: list[gravity.Barrier] = []
         self._barrier_version = 0
         self.controls: list[ExportControlInForce] = []
+        self.tariffs: list[TariffInForce] = []
+        self.retaliated: set[tuple[int, int]] = set()  # (tariff id, country) answered
+        self.money = MoneyWorld(policy_rate=sc.money.policy_rate)
+        self._compressed = np.zeros(n, dtype=bool)
         self._controlled_cache: tuple[Any, set[tuple[int, int, int]]] = (None, set())
         self.open_rungs = np.zeros(g, dtype=bool)  # indexed like goods; rungs only
         self.tech_params = _tech_params(sc)
@@ -206,6 +224,37 @@ class TradeModel(mesa.Model):
             self.remove_barrier(control.barrier)
             self.log("export_control_lifted", f"controls on {control.goods} lifted")
 
+    def impose_tariff(
+        self, imposer: int, targets: list[int], goods: list[int], rate: float, source: str = "event"
+    ) -> TariffInForce:
+        """The imposer taxes its imports of these goods from the targets, from this year.
+
+        The tariff divides the targets' trade weights toward the imposer by
+        ``(1 + rate) ** trade_elasticity``; its revenue goes to the imposer's budget.
+        """
+        tgt = np.asarray(targets)
+        factor = (1.0 + rate) ** (-self.scenario.money.trade_elasticity)
+        barrier = gravity.Barrier(list(goods), tgt, np.array([imposer]), factor)
+        tariff = TariffInForce(imposer, tgt, list(goods), rate, barrier, source)
+        self.tariffs.append(tariff)
+        self.add_barrier(barrier)
+        codes = self.state.codes
+        self.log(
+            "tariff",
+            f"{codes[imposer]} puts a {rate:.0%} tariff on "
+            f"{', '.join(self.goods[g] for g in goods)} from "
+            f"{', '.join(codes[i] for i in tgt)} ({source})",
+            codes[imposer],
+        )
+        return tariff
+
+    def lift_tariff(self, tariff: TariffInForce) -> None:
+        """End a tariff."""
+        if tariff in self.tariffs:
+            self.tariffs.remove(tariff)
+            self.remove_barrier(tariff.barrier)
+            self.log("tariff_lifted", f"{self.state.codes[tariff.imposer]} lifts a tariff")
+
     def is_controlled(self, controller: int, target: int, good: int) -> bool:
         """Whether ``controller`` already controls exports of ``good`` to ``target``."""
         return (controller, target, good) in self._controlled
@@ -247,7 +296,11 @@ class TradeModel(mesa.Model):
 
     # -- one year ----------------------------------------------------------------------
     def step(self) -> None:
-        """Advance one year, in the order of DESIGN.md §2."""
+        """Advance one year, in the order of DESIGN.md §2.
+
+        Money is planned before the markets (what each country may spend beyond its
+        income, and what it pays the reserve issuer) and settled after them (step 6).
+        """
         for ev in self.timeline.fire(self, self.year):
             self.log("event", ev.describe())
         # what the agents see when they decide: this year's capability relative to the frontier
@@ -256,7 +309,9 @@ class TradeModel(mesa.Model):
         self.agents.shuffle_do("decide")
         self._technology()
         output = self._produce()
-        self._trade(output)
+        transfers = self._plan_money(output)
+        self._trade(output, transfers)
+        self._settle_money()
         self._restructure()
         self.datacollector.collect(self)
         self.recorder.record()
@@ -302,7 +357,7 @@ class TradeModel(mesa.Model):
 
     def _produce(self) -> np.ndarray:
         s, p = self.state, self.scenario.parameters
-        workers = production.labour_input(s.population, s.labour_shares)
+        workers = production.labour_input(self.goods_workers, s.labour_shares)
         output = production.produce(
             s.productivity, workers, s.land, s.deposits, p.land_elasticity, p.deposit_elasticity
         )
@@ -310,6 +365,11 @@ class TradeModel(mesa.Model):
         if self.base_output is None:
             self.base_output = output.sum(axis=0)
         return output
+
+    @property
+    def goods_workers(self) -> np.ndarray:
+        """Workers (millions) outside the finance sector, (N,)."""
+        return self.state.population * (1.0 - self.state.finance_labour)
 
     def kernel(self, producers: np.ndarray) -> gravity.Kernel:
         """Gravity kernel, cached until the producers, graph or barriers change."""
@@ -325,7 +385,7 @@ class TradeModel(mesa.Model):
             self._stalled = set()
         return self._kernel
 
-    def _trade(self, output: np.ndarray) -> None:
+    def _trade(self, output: np.ndarray, transfers: np.ndarray | None = None) -> None:
         s, p = self.state, self.scenario.parameters
         kernel = self.kernel(output > 0)
         allowed = kernel.buyer_reach()
@@ -335,12 +395,26 @@ class TradeModel(mesa.Model):
         assert self.base_output is not None
         self.input_share = trade.input_share_in_use(output, p.resource_input_share)
         self.prices, active = trade.clear_prices(
-            output, budget, p.resource_input_share, self.base_output, self.prices
+            output, budget, p.resource_input_share, self.base_output, self.prices, transfers
         )
-        market = trade.market_flows(self.prices, output, budget, p.resource_input_share, active)
+        market = trade.market_flows(
+            self.prices, output, budget, p.resource_input_share, active, transfers
+        )
         lost, blocked = trade.blocked_trade(
             output, market.purchases, [(c.controllers, c.targets, c.goods) for c in self.controls]
         )
+        if (self.state.import_factor < 1).any() and self.last is not None:
+            # import compression: a buyer without reserves cannot settle all its imports
+            unsold, unpaid = trade.unpaid_imports(
+                kernel,
+                self.last.allocation.u,
+                self.last.allocation.v,
+                market.purchases - blocked,
+                market.revenue - lost,
+                self.state.import_factor,
+                sorted(self._stalled),
+            )
+            lost, blocked = lost + unsold, blocked + unpaid
         alloc = gravity.allocate(
             kernel,
             (market.revenue - lost).T,
@@ -361,9 +435,10 @@ class TradeModel(mesa.Model):
         m = trade.margins(output, p.margin_floor, p.margin_ceiling)
         m[self.open_rungs] = p.margin_floor  # an open-sourced rung earns no rent
         s.revenue = market.revenue
+        s.absorption = market.spending - alloc.unmet.sum(axis=0)  # what was actually spent
         s.value_added = market.value_added
         s.rents = (market.revenue - alloc.unsold.T) * m[None, :]  # on what was actually sold
-        s.gdp = market.value_added.sum(axis=1) - alloc.unsold.sum(axis=0)
+        s.gdp = market.value_added.sum(axis=1) - alloc.unsold.sum(axis=0) + s.finance_va
         s.exports = alloc.exports.sum(axis=0)
         s.imports = alloc.imports.sum(axis=0)
         self.last = YearResult(market, m, alloc, budget)
@@ -380,12 +455,20 @@ class TradeModel(mesa.Model):
         if self.keep_all_flows:
             self._flows.append((self.year, self._flow_arrays()))
 
+    def _plan_money(self, output: np.ndarray) -> np.ndarray | None:
+        """Step 6, first half: what each country pays the issuer and may spend (see money_step)."""
+        return money_step.plan(self, output)
+
+    def _settle_money(self) -> None:
+        """Step 6, second half: settlement, budgets, debt, credibility and runs."""
+        money_step.settle(self)
+
     def _restructure(self) -> None:
         s, p = self.state, self.scenario.parameters
         pay = production.pay_per_worker(
             self.prices,
             s.productivity,
-            s.population,
+            self.goods_workers,
             s.labour_shares,
             s.land,
             s.deposits,
@@ -404,13 +487,20 @@ class TradeModel(mesa.Model):
             where=s.revenue > 0,
         )
         pay = pay * sold_share
+        # protected or subsidised sectors pay more at home (tariffs, reshoring subsidies)
+        pay = pay * (1.0 + s.subsidy) * (1.0 + s.tariff_wedge * self._home_sales_share())
         first = not s.expected_pay.any()
         s.expected_pay = (
             pay if first else structure.smooth_pay(s.expected_pay, pay, p.pay_smoothing)
         )
         capable = s.productivity > 0
-        target = structure.target_shares(s.expected_pay, capable, p.pay_elasticity, p.sector_floor)
-        s.labour_shares = structure.reallocate(s.labour_shares, target, p.reallocation_speed)
+        if self.scenario.money.enabled:
+            self._reallocate_with_finance(capable, first)
+        else:
+            target = structure.target_shares(
+                s.expected_pay, capable, p.pay_elasticity, p.sector_floor
+            )
+            s.labour_shares = structure.reallocate(s.labour_shares, target, p.reallocation_speed)
         assert self.last is not None
         new_tier = structure.classify_tiers(
             self.last.allocation.exports.T,
@@ -418,6 +508,7 @@ class TradeModel(mesa.Model):
             s.gdp_per_capita,
             s.is_hegemon,
             p.poorest_income_share,
+            s.finance_share if self.scenario.money.enabled else None,
         )
         rel = self.relative_capability()
         top = rel[:, -2:] >= self.tech_params.mastery_share  # masters a top rung
@@ -433,6 +524,36 @@ class TradeModel(mesa.Model):
                 s.codes[i],
             )
         s.tier = new_tier
+
+    def _home_sales_share(self) -> np.ndarray:
+        """Share of each country's sales of each good that stay at home, (N, G)."""
+        assert self.last is not None
+        a = self.last.allocation
+        return np.divide(
+            a.domestic.T, a.sold.T, out=np.zeros_like(self.state.revenue), where=a.sold.T > 0
+        )
+
+    def _reallocate_with_finance(self, capable: np.ndarray, first: bool) -> None:
+        """Labour moves among goods sectors and the finance sector toward better pay (M2).
+
+        Finance is one more column in the reallocation: its pay is the finance
+        sector's value added per finance worker, and only a country whose finance
+        earns something (the issuer, while the spread is positive) can have one.
+        """
+        s, p = self.state, self.scenario.parameters
+        f = s.finance_labour
+        pay = money.finance_pay(s.finance_va, f * s.population)
+        s.expected_finance_pay = (
+            pay if first else structure.smooth_pay(s.expected_finance_pay, pay, p.pay_smoothing)
+        )
+        has_finance = (s.finance_va > 0) & (f > 0)
+        shares = np.column_stack([s.labour_shares * (1.0 - f)[:, None], f])
+        pays = np.column_stack([s.expected_pay, s.expected_finance_pay])
+        able = np.column_stack([capable, has_finance])
+        target = structure.target_shares(pays, able, p.pay_elasticity, p.sector_floor)
+        new = structure.reallocate(shares, target, p.reallocation_speed)
+        s.finance_labour = new[:, -1]
+        s.labour_shares = new[:, :-1] / (1.0 - new[:, -1])[:, None]
 
     # -- results -------------------------------------------------------------------
     def _flow_arrays(self) -> tuple[np.ndarray, ...]:

@@ -47,6 +47,35 @@ class CountryState:
     rd_by_rung: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (N, K)
     mastered_year: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (N, K), NaN
     challenger: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # (N,)
+    # money (values in numeraire units, shares of GDP where named)
+    debt: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) government debt
+    deficit: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) this year
+    gov_revenue: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,)
+    gov_spending: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) incl. interest
+    tax_rate: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,)
+    interest_rate: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,)
+    interest_bill: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,)
+    military_share: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) of GDP
+    extra_spending: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) of GDP
+    revenue_loss: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) of GDP
+    reserves: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) claims on issuer
+    portfolio: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) owed to issuer
+    capital_inflow: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) this year
+    current_account: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) realised
+    planned_current_account: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,)
+    primary_income: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) net
+    finance_va: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) finance sector
+    finance_labour: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) share
+    compression: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) unpaid deficit
+    import_factor: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) 1 = free
+    tariff_revenue: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,)
+    subsidy_cost: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,)
+    price_index: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) 1 = world
+    expected_finance_pay: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,)
+    absorption: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) final spending
+    debt_write_off: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) restructuring
+    subsidy: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (N, G) pay uplift
+    tariff_wedge: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (N, G)
 
     def __post_init__(self) -> None:
         n, g = self.productivity.shape
@@ -62,6 +91,7 @@ class CountryState:
             "rd_public_share",
             "rd_profit_share",
             "rd_spending",
+            *MONEY_VECTORS,
         ):
             if getattr(self, name).size == 0:
                 setattr(self, name, np.zeros(n))
@@ -72,6 +102,13 @@ class CountryState:
             self.mastered_year = np.full((n, k), np.nan)
         if self.challenger.size == 0:
             self.challenger = np.zeros(n, dtype=bool)
+        if self.subsidy.size == 0:
+            self.subsidy = np.zeros((n, g))
+        if self.tariff_wedge.size == 0:
+            self.tariff_wedge = np.zeros((n, g))
+        for name in ("import_factor", "price_index"):
+            if not getattr(self, name).any():
+                setattr(self, name, np.ones(n))
 
     @property
     def n(self) -> int:
@@ -87,3 +124,62 @@ class CountryState:
     def trade_balance(self) -> np.ndarray:
         """Exports minus imports."""
         return self.exports - self.imports
+
+    @property
+    def debt_to_gdp(self) -> np.ndarray:
+        """Government debt over GDP (0 where GDP is 0)."""
+        return np.divide(self.debt, self.gdp, out=np.zeros_like(self.debt), where=self.gdp > 0)
+
+    @property
+    def finance_share(self) -> np.ndarray:
+        """The finance sector's value added over GDP."""
+        return np.divide(self.finance_va, self.gdp, out=np.zeros_like(self.gdp), where=self.gdp > 0)
+
+
+@dataclass
+class MoneyWorld:
+    """World money state: the issuer's policy rate, credibility and any run under way."""
+
+    policy_rate: float = 0.0
+    rate_path: dict[int, float] = field(default_factory=dict)  # year -> rate (events)
+    credibility: float = 1.0
+    share_start: float = 0.0  # the issuer's first economic weight
+    years_below: int = 0  # consecutive years of credibility below the threshold
+    run_left: int = 0  # years of run still to go
+    candidate: int = -1  # the country the reserve role may pass to
+    candidate_years: int = 0
+    hegemon_shortfall: float = 0.0
+    started: bool = False  # stocks set from the first year's GDP
+    # start-of-year stocks, for the identities
+    debt_before: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    reserves_before: float = 0.0
+    handover: float = 0.0  # reserves extinguished when the reserve role passes on
+    settled_by: int = 0  # the issuer that settled this year's accounts
+
+
+MONEY_VECTORS = (
+    "debt",
+    "deficit",
+    "gov_revenue",
+    "gov_spending",
+    "tax_rate",
+    "interest_rate",
+    "interest_bill",
+    "military_share",
+    "extra_spending",
+    "revenue_loss",
+    "reserves",
+    "portfolio",
+    "capital_inflow",
+    "current_account",
+    "planned_current_account",
+    "primary_income",
+    "finance_va",
+    "finance_labour",
+    "compression",
+    "tariff_revenue",
+    "subsidy_cost",
+    "expected_finance_pay",
+    "absorption",
+    "debt_write_off",
+)

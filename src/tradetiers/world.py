@@ -55,7 +55,25 @@ def build_state(scenario: Scenario) -> CountryState:
         [tech.rd_public_share if c.rd_public_share is None else c.rd_public_share for c in cs]
     )
     state.rd_profit_share = np.full(n, tech.rd_profit_share)
+    money = scenario.money
+    upkeep = np.where(state.is_hegemon, money.hegemon_military_share, money.military_share)
+    given = np.array([np.nan if c.military_share is None else c.military_share for c in cs])
+    state.military_share = np.where(np.isnan(given), upkeep, given)
+    if money.enabled:
+        state.finance_labour = np.where(state.is_hegemon, money.start_finance_labour, 0.0)
     return state
+
+
+def starting_stock_shares(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
+    """Debt and reserves per country as shares of the first year's GDP (given or default)."""
+    money = scenario.money
+    cs = scenario.countries
+    debt = np.array([money.start_debt if c.debt_to_gdp is None else c.debt_to_gdp for c in cs])
+    reserves = np.array(
+        [money.start_reserves if c.reserves_to_gdp is None else c.reserves_to_gdp for c in cs]
+    )
+    issuer = np.array([c.code == scenario.hegemon for c in cs])
+    return debt, np.where(issuer, 0.0, reserves)
 
 
 def graph_kind(scenario: Scenario, n: int) -> str:

@@ -10,6 +10,7 @@ base-year quantities costs what it cost in the base year.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -171,3 +172,46 @@ def blocked_trade(
             unmet[targets, g] += blocked
             lost[controllers, g] += blocked.sum() * supply / supply.sum()
     return lost, unmet
+
+
+def unpaid_imports(
+    kernel: Any,
+    u: np.ndarray,
+    v: np.ndarray,
+    purchases: np.ndarray,
+    revenue: np.ndarray,
+    factor: np.ndarray,
+    stalled: list[int] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Import compression: purchases a buyer cannot settle, and who loses those sales.
+
+    A buyer with ``factor`` below 1 can pay for only that part of what it buys
+    abroad. The rest is unmet demand, the buyer's forced saving. The sellers that
+    lose the sales are the ones that sold to it, in proportion to last year's flows
+    ``u_k K_ki v_i`` (``u``, ``v``: last year's scalings on this year's kernel), so
+    the cut stays local and the allocation stays feasible. Returns (unsold, unmet),
+    (N, G) each, with equal world totals per good.
+
+    Args:
+        kernel: this year's gravity kernel (anything with ``row``, ``col``, ``diagonal``).
+        u: last year's supplier scalings (G, N).
+        v: last year's buyer scalings (G, N).
+        purchases: this year's purchases (N, G).
+        revenue: this year's sales (N, G).
+        factor: share of its imports each buyer can settle (N,).
+        stalled: goods already rationed by a dummy solve (their unmet demand is
+            already forced saving); they are left alone so the solve stays feasible.
+    """
+    bought = kernel.col(u) * v  # (G, N) last year's purchases by buyer
+    home = u * kernel.diagonal() * v
+    foreign = np.maximum(bought - home, 0.0)
+    share = np.divide(foreign, bought, out=np.zeros_like(foreign), where=bought > 0)
+    unmet = (1.0 - factor)[None, :] * purchases.T * share  # (G, N)
+    if stalled:
+        unmet[stalled] = 0.0
+    rate = np.divide(unmet, foreign, out=np.zeros_like(unmet), where=foreign > 0)
+    lost = u * (kernel.row(v * rate) - kernel.diagonal() * v * rate)
+    lost = np.clip(lost, 0.0, 0.5 * revenue.T)  # nobody loses more than half its sales
+    total_lost, total_unmet = lost.sum(axis=1), unmet.sum(axis=1)
+    scale = np.divide(total_lost, total_unmet, out=np.zeros_like(total_lost), where=total_unmet > 0)
+    return lost.T, (unmet * scale[:, None]).T
