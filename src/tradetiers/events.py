@@ -485,6 +485,15 @@ class Timeline:
         if model is not None and event.year < model.year:
             event.revert(model)
 
+    def scheduled(self, after: int | None = None) -> list[_Event]:
+        """Events still to start (after year ``after``, if given), in start order."""
+        return [
+            ev
+            for year in sorted(self._starts)
+            if after is None or year > after
+            for ev in self._starts[year]
+        ]
+
     def add(self, event: _Event) -> None:
         """Schedule an event at run time (used by the UI's levers)."""
         self._starts.setdefault(event.year, []).append(event)

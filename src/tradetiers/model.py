@@ -169,12 +169,17 @@ class TradeModel(mesa.Model):
         """
         table_name, _, name = path.partition(".")
         table = getattr(self.scenario, table_name, None) if table_name in SETTABLE else None
-        if table is None or name not in type(table).model_fields:
-            raise ScenarioError("lever", path, value, f"one of {sorted(SETTABLE)}.NAME")
+        if table is None or name not in type(table).model_fields or name == "enabled":
+            raise ScenarioError(
+                "lever", path, value, f"one of {sorted(SETTABLE)}.NAME (not .enabled)"
+            )
         try:
             setattr(table, name, value)
         except ValidationError as err:
             raise ScenarioError("lever", path, value, err.errors()[0]["msg"]) from None
+        if path == "technology.rd_public_share":  # the world default reaches every country
+            own = [c.rd_public_share is not None for c in self.scenario.countries]
+            self.state.rd_public_share[~np.array(own, dtype=bool)] = value
         self.tech_params = _tech_params(self.scenario)
         self.decision_rules = list(default_rules(self.scenario))
         self._kernel_key = None  # trade costs may have changed
