@@ -179,3 +179,18 @@ def test_png_export_draws_chinese_with_a_cjk_font(session):
     assert charts.figure_lang("zh") == "zh", "no CJK font (pip install pylopdf-fonts-zh-cn)"
     fig = charts.tier_series(session.frames()["world"], session.marks, "zh")
     assert charts.png(fig).startswith(b"\x89PNG")
+
+
+def test_money_levers_in_the_panel(app):
+    click(app, "tt-step")
+    for key in ("finance_spread", "regime", "hegemon_surplus", "rate_path", "tariff"):
+        assert app.find(v.Html, class_=f"tt-lever-{key}").widgets, key
+    app.find(v.Switch, class_="tt-rate-path").widget.v_model = True
+    click(app, "tt-tariff-apply")
+    click(app, "tt-reserve-run")
+    t = texts(app)
+    assert "2001: policy rate 8% × 5y" in t
+    assert "2001: tariff 25% on" in t
+    assert "2001: reserve run × 5y" in t
+    click(app, "tt-tariff-lift")
+    assert "2001: tariff lifted" in texts(app)

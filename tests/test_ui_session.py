@@ -141,3 +141,45 @@ def test_network_nodes_cards_and_flash():
     assert set(nodes.loc[nodes["changed"], "code"]) == set(changes["country"])
     s.cut_link("HEG", "MAN")
     assert s.edges()["cut"].sum() == 1
+
+
+def test_money_levers_act_from_the_next_year_and_are_marked():
+    s = Session()
+    s.step(2)
+    s.set_finance_spread(0.08)
+    s.set_rate_path(True, rate=0.08, year=2004, years=5)
+    s.set_tariff(["MAN", "FAB"], 0.25)
+    s.force_run(3)
+    texts = [m.text for m in s.marks]
+    assert "finance premium 3→8%" in texts and "tariff 25% on MAN,FAB" in texts
+    assert any(m.year == 2004 and "policy rate 8%" in m.text for m in s.marks)
+    s.step(8)
+    w = s.frames()["world"].set_index("year")
+    assert w.loc[2003, "policy_rate"] == pytest.approx(0.03)
+    assert w.loc[2004:2008, "policy_rate"].eq(0.08).all()
+    assert w.loc[2009, "policy_rate"] == pytest.approx(0.03)
+    assert w.loc[2002, "reserve_run"] == 1 and w.loc[2001, "reserve_run"] == 0
+    assert w.loc[2002, "tariffs"] >= 1 and w.loc[2001, "tariffs"] == 0
+    assert s.model.scenario.money.finance_spread == 0.08
+    ev = s.frames()["events"]
+    assert ((ev["kind"] == "tariff") & (ev["year"] == 2002)).any()
+    # lifting and cancelling act from the next year
+    s.set_tariff(["MAN", "FAB"], 0.0)
+    assert s.tariff is None and "tariff lifted" in s.marks[-1].text
+    s.set_regime("balanced")
+    s.set_hegemon_surplus(0.05)
+    assert s.model.scenario.money.regime == "balanced"
+    assert s.model.scenario.money.hegemon_surplus == 0.05
+
+
+def test_a_rate_path_cancelled_while_it_acts_ends_next_year():
+    s = Session()
+    s.step(1)
+    s.set_rate_path(True, rate=0.1, year=0, years=10)
+    s.step(3)
+    s.set_rate_path(False)
+    s.step(2)
+    w = s.frames()["world"].set_index("year")
+    assert w.loc[2001:2003, "policy_rate"].eq(0.1).all()
+    assert w.loc[2004:, "policy_rate"].eq(0.03).all()
+    assert s.marks[-1].text == "rate path cancelled"

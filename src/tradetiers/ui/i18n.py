@@ -127,6 +127,71 @@ TEXT: dict[str, tuple[str, str]] = {
         "A country cannot control exports to itself.",
         "一个国家不能对自己实施出口管制。",
     ),
+    # money levers
+    "lever_finance_spread": ("Finance return premium", "金融回报溢价"),
+    "unit_finance_spread": ("% per year", "每年 %"),
+    "tip_finance_spread": (
+        "What reserve and portfolio holders pay the issuer's finance sector on top of the "
+        "policy rate. A higher premium is a bigger rent: workers move from the issuer's "
+        "factories into finance (the rentier drift). Acts from the next year.",
+        "储备与证券投资持有者在政策利率之外付给发行国金融部门的溢价。溢价越高，租金越大："
+        "发行国的工人从工厂转入金融业（食利化漂移）。自下一年起生效。",
+    ),
+    "lever_regime": ("Settlement regime", "结算体制"),
+    "unit_regime": ("choice", "选择"),
+    "tip_regime": (
+        "Reserve currency: trade settles in the hegemon's money, the others hold it as "
+        "reserves and the hegemon can run deficits. Balanced: every country must balance "
+        "its trade; nobody borrows abroad. Acts from the next year.",
+        "储备货币：贸易以霸权国货币结算，其他国家将其作为储备持有，霸权国可以维持逆差。"
+        "平衡：每个国家都必须收支平衡，无人对外借贷。自下一年起生效。",
+    ),
+    "regime": ("Regime", "体制"),
+    "regime_reserve_currency": ("reserve currency", "储备货币"),
+    "regime_balanced": ("balanced", "平衡"),
+    "lever_hegemon_surplus": ("Hegemon targets a surplus", "霸权国追求顺差"),
+    "unit_hegemon_surplus": ("% of GDP", "占 GDP 的百分比"),
+    "tip_hegemon_surplus": (
+        "When on, the hegemon aims for a current-account surplus of this share of its GDP, "
+        "paid out of the others' reserves (the Triffin dilemma: the world then lacks "
+        "reserves and compresses its imports). Acts from the next year.",
+        "开启时，霸权国以占其 GDP 该比例的经常账户顺差为目标，由其他国家的储备支付"
+        "（特里芬难题：世界因此缺乏储备并压缩进口）。自下一年起生效。",
+    ),
+    "lever_rate_path": ("Policy-rate path", "政策利率路径"),
+    "unit_rate_path": ("% per year, from a year, for some years", "每年 %，自某年起，持续若干年"),
+    "tip_rate_path": (
+        "The reserve issuer's policy rate is set to this level for the chosen years, then "
+        "returns to the scenario's (now {now}%). A hike pulls portfolio money out of tiers "
+        "3 and 4 (the dollar tide) and raises interest bills.",
+        "储备货币发行国的政策利率在所选年份内设为该水平，之后回到情景设定（当前 {now}%）。"
+        "加息会把证券投资资金从第 3、4 层级国家抽走（美元潮汐），并提高利息支出。",
+    ),
+    "lever_rate_years": ("Years", "年数"),
+    "unit_rate_years": ("years", "年"),
+    "tip_rate_years": ("How many years the rate holds.", "该利率持续的年数。"),
+    "for_years": ("for {n} years", "持续 {n} 年"),
+    "lever_tariff": ("Tariff on manufactures", "制成品关税"),
+    "unit_tariff": ("% of the import price", "占进口价格的百分比"),
+    "tip_tariff": (
+        "The hegemon ({hegemon}) taxes its imports of manufactured goods (every rung) from "
+        "the chosen partners; trade diverts, its prices rise, the revenue goes to its budget "
+        "and the partners may retaliate. Acts from the next year; 0% lifts it.",
+        "霸权国（{hegemon}）对来自所选伙伴国的制成品（所有阶梯）进口征税；贸易转移，其国内"
+        "价格上升，税收进入其预算，伙伴国可能报复。自下一年起生效；0% 即取消。",
+    ),
+    "partners": ("Partners", "伙伴国"),
+    "not_set": ("not imposed", "未征收"),
+    "lift_tariff": ("Lift tariff", "取消关税"),
+    "lever_reserve_run": ("Run on the reserve currency", "储备货币挤兑"),
+    "unit_reserve_run": ("years", "年"),
+    "tip_reserve_run": (
+        "Forces a run from the next year, whatever the currency's credibility: holders sell "
+        "reserves, the issuer's interest rate spikes and it must cut its imports.",
+        "自下一年起强制发生挤兑，无论货币信誉如何：持有者抛售储备，发行国利率飙升，"
+        "并被迫削减进口。",
+    ),
+    "force_run": ("Force a run", "强制挤兑"),
     # provenance
     "model_output": ("model output", "模型输出"),
     "scenario_lc": ("scenario", "情景"),

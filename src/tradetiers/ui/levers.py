@@ -6,10 +6,10 @@ series. Only levers backed by a real model parameter or event are listed.
 
 Groups: trade (distance decay, a cut link, a productivity shock), technology (public
 R&D share, export controls with their year and penalty, the hegemon's control rule,
-the open-source year). The money levers (finance return premium, settlement regime,
-policy-rate path, tariff rate) are wired with the money mechanism: add their
-:class:`Lever` and setter here, list them in :data:`MONEY`, and the panel in
-``components/controls.py`` shows the group (see ``MoneyLevers`` there).
+the open-source year), money (the finance return premium, the settlement regime and a
+hegemon's surplus target, a policy-rate path, a tariff by the hegemon on its partners'
+manufactures, a forced run on the reserve currency). The panel in
+``components/controls.py`` shows each group.
 """
 
 from __future__ import annotations
@@ -17,10 +17,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tradetiers.events import ExportControl, OpenSource, ProductivityShock, TradeLink
+from tradetiers.events import (
+    ExportControl,
+    OpenSource,
+    ProductivityShock,
+    RatePath,
+    ReserveRun,
+    TradeLink,
+)
 
 if TYPE_CHECKING:
-    from tradetiers.model import TradeModel
+    from tradetiers.model import TariffInForce, TradeModel
 
 
 @dataclass(frozen=True)
@@ -68,13 +75,30 @@ OPEN_SOURCE = Lever("open_source")
 #: the groups the lever panel shows, in order
 TRADE = (DISTANCE_DECAY, LINK_CUT, SHOCK)
 TECHNOLOGY = (RD_PUBLIC_SHARE, EXPORT_CONTROL, CONTROL_PENALTY, HEGEMON_RULE, OPEN_SOURCE)
-#: the money mechanism's levers (finance return premium, settlement regime, policy-rate
-#: path, tariff rate) go here when that mechanism lands
-MONEY: tuple[Lever, ...] = ()
+FINANCE_SPREAD = Lever("finance_spread", 0.0, 0.2, 0.005)  # per year (model range)
+REGIME = Lever("regime")
+HEGEMON_SURPLUS = Lever("hegemon_surplus", 0.0, 0.1, 0.005)  # of GDP (model: −0.2…0.2)
+RATE_PATH = Lever("rate_path", 0.0, 0.2, 0.0025)  # per year (model: −0.05…0.3)
+RATE_YEARS = Lever("rate_years", 1, 30, 1)
+TARIFF = Lever("tariff", 0.0, 1.0, 0.05)  # ad valorem (model: ≤ 5)
+RESERVE_RUN = Lever("reserve_run", 1, 10, 1)  # years the holders sell
+
+#: the money mechanism's levers
+MONEY: tuple[Lever, ...] = (
+    FINANCE_SPREAD,
+    REGIME,
+    HEGEMON_SURPLUS,
+    RATE_PATH,
+    RATE_YEARS,
+    TARIFF,
+    RESERVE_RUN,
+)
 LEVERS: dict[str, Lever] = {lv.key: lv for lv in (*TRADE, *TECHNOLOGY, *MONEY)}
+#: the settlement regimes (``money.regime``)
+REGIMES = ("reserve_currency", "balanced")
 
 
-Scheduled = ExportControl | OpenSource
+Scheduled = ExportControl | OpenSource | RatePath
 
 
 def set_distance_decay(model: TradeModel, value: float) -> None:
@@ -182,3 +206,73 @@ def lift_all_controls(model: TradeModel) -> int:
     if controls:
         model.log("lever", f"{len(controls)} export control(s) lifted")
     return len(controls)
+
+
+# -- money -------------------------------------------------------------------------
+def set_finance_spread(model: TradeModel, value: float) -> None:
+    """Set the finance return premium (``money.finance_spread``) from the next year."""
+    model.set_parameter("money.finance_spread", float(value))
+
+
+def set_regime(model: TradeModel, regime: str) -> None:
+    """Set the settlement regime (``money.regime``) from the next year."""
+    model.set_parameter("money.regime", regime)
+
+
+def set_hegemon_surplus(model: TradeModel, target: float | None) -> None:
+    """Let the hegemon target a surplus (share of GDP), or not (None), from the next year."""
+    model.set_parameter("money.hegemon_surplus", None if target is None else float(target))
+
+
+def schedule_rate_path(model: TradeModel, rate: float, year: int, years: int) -> RatePath:
+    """The issuer's policy rate is ``rate`` for ``years`` years from ``year`` (≥ next year).
+
+    Afterwards it returns to the scenario's rate (or rule).
+    """
+    start = max(int(year), model.year)
+    event = RatePath(
+        year=start,
+        until=start + max(1, int(years)),
+        rates=[float(rate)],
+        note=f"policy rate {100 * rate:g}% for {years} years (browser app)",
+    )
+    model.timeline.add(event)
+    model.log("lever", f"policy rate {100 * rate:g}% {start}–{start + int(years) - 1}")
+    return event
+
+
+def cancel_rate_path(model: TradeModel, event: RatePath) -> None:
+    """Unschedule a rate path; if it acts already, the rate returns from the next year."""
+    model.timeline.remove(event, model)
+    assert event.until is not None
+    for year in range(max(event.year, model.year), event.until):
+        model.money.rate_path.pop(year, None)
+    model.log("lever", f"cancelled: {event.describe()}")
+
+
+def impose_tariff(model: TradeModel, targets: list[str], rate: float) -> TariffInForce | None:
+    """The hegemon taxes its imports of manufactures from ``targets`` from the next year.
+
+    Returns the tariff in force, or None when there is no hegemon or no target.
+    """
+    heg = model.hegemon
+    rows = [model.index_of(c) for c in targets if heg is None or c != heg.code]
+    if heg is None or not rows or rate <= 0:
+        return None
+    goods = [model.goods.index(r) for r in model.rungs]
+    return model.impose_tariff(heg.index, rows, goods, float(rate), source="lever")
+
+
+def lift_tariff(model: TradeModel, tariff: TariffInForce) -> None:
+    """Lift a tariff from the next year."""
+    model.lift_tariff(tariff)
+
+
+def schedule_reserve_run(model: TradeModel, years: int) -> ReserveRun:
+    """Force a run on the reserve currency from the next year, for ``years`` years."""
+    event = ReserveRun(
+        year=model.year, years=int(years), note=f"forced run, {years} years (browser app)"
+    )
+    model.timeline.add(event)
+    model.log("lever", f"reserve run forced from {model.year} for {years} years")
+    return event

@@ -117,6 +117,10 @@ class Session:
         #: the export control and open-source release this session scheduled, if any
         self.export_control: levers.Scheduled | None = None
         self.open_source: levers.Scheduled | None = None
+        #: the rate path, tariff and forced runs this session set, if any
+        self.rate_path: levers.RatePath | None = None
+        self.tariff: Any = None  # a TariffInForce
+        self.tariff_targets: list[str] = []
 
     # -- time ----------------------------------------------------------------------
     @property
@@ -267,6 +271,118 @@ class Session:
                 year = max(int(year), self.model.year)
                 self.open_source = levers.schedule_open_source(self.model, rung, year)
                 self.marks.append(Mark(year, f"{rung} open source"))
+
+    # -- money levers --------------------------------------------------------------
+    @property
+    def money_enabled(self) -> bool:
+        """Whether the scenario runs the money mechanism (else the money levers are hidden)."""
+        return bool(self.model.scenario.money.enabled)
+
+    @property
+    def finance_spread(self) -> float:
+        """The finance return premium (per year)."""
+        return float(self.model.scenario.money.finance_spread)
+
+    def set_finance_spread(self, value: float) -> None:
+        """Change the finance return premium from the next year and mark it."""
+        lv = levers.FINANCE_SPREAD
+        value = round(min(max(float(value), lv.minimum), lv.maximum), 6)
+        with self.lock:
+            old = self.finance_spread
+            if abs(old - value) < 1e-12:
+                return
+            levers.set_finance_spread(self.model, value)
+            self._mark(f"finance premium {100 * old:g}→{100 * value:g}%")
+
+    @property
+    def regime(self) -> str:
+        """The settlement regime."""
+        return str(self.model.scenario.money.regime)
+
+    def set_regime(self, regime: str) -> None:
+        """Switch the settlement regime from the next year and mark it."""
+        if regime not in levers.REGIMES or regime == self.regime:
+            return
+        with self.lock:
+            levers.set_regime(self.model, regime)
+            self._mark(f"settlement {regime.replace('_', ' ')}")
+
+    @property
+    def hegemon_surplus(self) -> float | None:
+        """The hegemon's surplus target (share of GDP), or None."""
+        v = self.model.scenario.money.hegemon_surplus
+        return None if v is None else float(v)
+
+    def set_hegemon_surplus(self, target: float | None) -> None:
+        """Let the hegemon target a surplus (share of GDP) or not (None), from the next year."""
+        lv = levers.HEGEMON_SURPLUS
+        if target is not None:
+            target = round(min(max(float(target), lv.minimum), lv.maximum), 6)
+        if target == self.hegemon_surplus:
+            return
+        with self.lock:
+            levers.set_hegemon_surplus(self.model, target)
+            text = "off" if target is None else f"{100 * target:g}% GDP"
+            self._mark(f"hegemon surplus target {text}")
+
+    @property
+    def policy_rate(self) -> float:
+        """The issuer's policy rate in the latest simulated year."""
+        return float(self.model.money.policy_rate)
+
+    def set_rate_path(self, on: bool, rate: float = 0.08, year: int = 0, years: int = 5) -> None:
+        """Schedule (on) or cancel (off) this session's policy-rate path, and mark it.
+
+        The issuer's policy rate is ``rate`` for ``years`` years from ``year`` (at the
+        earliest the next year), then returns to the scenario's. Switching on again with
+        other settings replaces the path.
+        """
+        with self.lock:
+            if self.rate_path is not None:
+                levers.cancel_rate_path(self.model, self.rate_path)
+                self.rate_path = None
+                if not on:
+                    self._mark("rate path cancelled")
+            if on:
+                lv = levers.RATE_PATH
+                rate = round(min(max(float(rate), lv.minimum), lv.maximum), 6)
+                years = int(min(max(int(years), 1), levers.RATE_YEARS.maximum))
+                self.rate_path = levers.schedule_rate_path(self.model, rate, year, years)
+                self.marks.append(
+                    Mark(self.rate_path.year, f"policy rate {100 * rate:g}% × {years}y")
+                )
+                self.marks.append(Mark(self.rate_path.year + years, "rate path ends"))
+
+    @property
+    def tariff_rate(self) -> float:
+        """The rate of this session's tariff in force (0 if none)."""
+        return float(self.tariff.rate) if self.tariff is not None else 0.0
+
+    def set_tariff(self, targets: list[str], rate: float) -> None:
+        """The hegemon's tariff on the targets' manufactures from the next year (0: lift)."""
+        lv = levers.TARIFF
+        rate = round(min(max(float(rate), lv.minimum), lv.maximum), 6)
+        targets = [c for c in targets if c in self.model.state.codes]
+        if rate == self.tariff_rate and targets == self.tariff_targets:
+            return
+        with self.lock:
+            if self.tariff is not None:
+                levers.lift_tariff(self.model, self.tariff)
+                self.tariff = None
+            self.tariff_targets = targets
+            if rate > 0 and targets:
+                self.tariff = levers.impose_tariff(self.model, targets, rate)
+            if self.tariff is not None:
+                self._mark(f"tariff {100 * rate:g}% on {','.join(targets)}")
+            else:
+                self._mark("tariff lifted")
+
+    def force_run(self, years: int = 5) -> None:
+        """Force a run on the reserve currency from the next year, and mark it."""
+        years = int(min(max(int(years), 1), levers.RESERVE_RUN.maximum))
+        with self.lock:
+            levers.schedule_reserve_run(self.model, years)
+            self._mark(f"reserve run × {years}y")
 
     # -- results -------------------------------------------------------------------
     def frames(self) -> dict[str, pd.DataFrame]:

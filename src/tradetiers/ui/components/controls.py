@@ -346,16 +346,194 @@ def TechnologyLevers() -> None:
             )
 
 
+def _default_partners(s: Session) -> list[str]:
+    """The manufacturers (tier 2) other than the hegemon: who a tariff hits by default."""
+    st, heg = s.model.state, s.model.hegemon
+    tiers = list(st.tier) if len(st.tier) else [0] * st.n
+    return [
+        c for c, t in zip(st.codes, tiers, strict=True) if t == 2 and (heg is None or c != heg.code)
+    ]
+
+
+def percent_slider(
+    lv: levers.Lever, share: float, on_share: Callable[[float], object], note: str = ""
+) -> None:
+    """A slider in percent of a lever whose model value is a share (0.05 → 5%)."""
+    solara.SliderFloat(
+        f"{100 * share:g}%" + note,
+        value=round(100 * share, 4),
+        min=100 * lv.minimum,
+        max=100 * lv.maximum,
+        step=100 * lv.step,
+        on_value=lambda x: on_share(x / 100),
+    )
+
+
 @solara.component
 def MoneyLevers() -> None:
-    """The money mechanism's levers; until they exist, a note saying they are coming."""
+    """Finance return premium, settlement regime, policy-rate path, tariff, a forced run."""
     app = use_app()
-    if not levers.MONEY:
-        solara.Text(app.t("levers_to_come"), style={"font-size": "0.75em", "color": "#666"})
+    s = app.session
+    rate = solara.use_reactive(0.08)
+    rate_year = solara.use_reactive(0)
+    rate_years = solara.use_reactive(5)
+    partners = solara.use_reactive(_default_partners(s) if s is not None else [])
+    tariff_rate = solara.use_reactive(0.25)
+    surplus = solara.use_reactive(0.05)
+    run_years = solara.use_reactive(5)
+    if s is None or not s.money_enabled:
         return
+    m = s.model
+    first_year = m.year
+    last_year = m.scenario.start_year + session_cap_years() - 1
+    heg = m.hegemon
+    codes = [c for c in m.state.codes if heg is None or c != heg.code]
+
+    def done(change: Callable[[], None]) -> None:
+        change()
+        app.bump()
+
+    def path(on: bool, **change: object) -> None:
+        settings = {
+            "rate": rate.value,
+            "year": max(rate_year.value, first_year),
+            "years": rate_years.value,
+        }
+        settings.update(change)
+        done(lambda: s.set_rate_path(on, **settings))  # type: ignore[arg-type]
+
+    def path_setting(reactive: solara.Reactive, key: str):
+        def update(value: object) -> None:
+            reactive.set(value)
+            if s.rate_path is not None:
+                path(True, **{key: value})
+
+        return update
+
+    def tariff(targets: list[str] | None = None, value: float | None = None) -> None:
+        if targets is not None:
+            partners.set(list(targets))
+        if value is not None:
+            tariff_rate.set(value)
+        if s.tariff is not None or value is not None:  # a new rate, or new partners
+            done(lambda: s.set_tariff(partners.value, tariff_rate.value))
+
     solara.Markdown(f"#### {app.t('levers_money')}")
-    for lv in levers.MONEY:  # each gets its widget when the money mechanism lands
-        LeverLabel(lv)
+    # finance return premium
+    lv = levers.FINANCE_SPREAD
+    LeverLabel(lv)
+    with solara.Div(classes=["tt-finance-spread"]):
+        percent_slider(lv, s.finance_spread, lambda x: done(lambda: s.set_finance_spread(x)))
+    # settlement regime, and a hegemon that targets a surplus
+    LeverLabel(levers.REGIME)
+    names = {r: app.t(f"regime_{r}") for r in levers.REGIMES}
+    solara.Select(
+        app.t("regime"),
+        values=list(names.values()),
+        value=names[s.regime],
+        on_value=lambda label: done(
+            lambda: s.set_regime(next(r for r, n in names.items() if n == label))
+        ),
+        dense=True,
+        classes=["tt-regime"],
+    )
+    lv = levers.HEGEMON_SURPLUS
+    LeverLabel(lv)
+    target = s.hegemon_surplus
+    solara.Switch(
+        label=app.t("switch_on"),
+        value=target is not None,
+        on_value=lambda on: done(lambda: s.set_hegemon_surplus(surplus.value if on else None)),
+        classes=["tt-hegemon-surplus"],
+    )
+    shown = surplus.value if target is None else target
+    percent_slider(
+        lv,
+        shown,
+        lambda x: (
+            surplus.set(x),
+            target is not None and done(lambda: s.set_hegemon_surplus(x)),
+        ),
+    )
+    # policy-rate path
+    lv = levers.RATE_PATH
+    LeverLabel(lv, now=f"{100 * s.policy_rate:g}")
+    scheduled = s.rate_path
+    solara.Switch(
+        label=app.t("switch_on"),
+        value=scheduled is not None,
+        on_value=lambda on: path(bool(on)),
+        classes=["tt-rate-path"],
+    )
+    with solara.Div(classes=["tt-rate-level"]):
+        percent_slider(lv, rate.value, path_setting(rate, "rate"))
+    start = scheduled.year if scheduled is not None else max(rate_year.value, first_year)
+    if last_year > first_year:
+        with solara.Div(classes=["tt-rate-year"]):
+            solara.SliderInt(
+                f"{app.t('from_year')} {start}",
+                value=start,
+                min=min(first_year, start),
+                max=last_year,
+                on_value=path_setting(rate_year, "year"),
+            )
+    lv = levers.RATE_YEARS
+    solara.SliderInt(
+        f"{app.t('for_years', n=rate_years.value)}",
+        value=rate_years.value,
+        min=int(lv.minimum),
+        max=int(lv.maximum),
+        on_value=path_setting(rate_years, "years"),
+    )
+    # tariff by the hegemon on its partners' manufactures
+    lv = levers.TARIFF
+    LeverLabel(lv, hegemon=heg.code if heg is not None else "–")
+    solara.SelectMultiple(
+        app.t("partners"),
+        values=partners.value,
+        all_values=codes,
+        on_value=lambda targets: tariff(targets=targets),
+        dense=True,
+        classes=["tt-tariff-partners"],
+    )
+    shown_rate = s.tariff_rate if s.tariff is not None else tariff_rate.value
+    with solara.Div(classes=["tt-tariff-rate"]):
+        note = "" if s.tariff is not None else f" ({app.t('not_set')})"
+        percent_slider(lv, shown_rate, lambda x: tariff(value=x), note)
+    with solara.Row(gap="4px"):
+        solara.Button(
+            app.t("apply"),
+            on_click=lambda: tariff(value=tariff_rate.value),
+            outlined=True,
+            small=True,
+            classes=["tt-tariff-apply"],
+        )
+        solara.Button(
+            app.t("lift_tariff"),
+            on_click=lambda: done(lambda: s.set_tariff(partners.value, 0.0)),
+            text=True,
+            small=True,
+            disabled=s.tariff is None,
+            classes=["tt-tariff-lift"],
+        )
+    # a forced run on the reserve currency
+    lv = levers.RESERVE_RUN
+    LeverLabel(lv)
+    with solara.Row(gap="4px", style={"align-items": "center"}):
+        solara.SliderInt(
+            app.t("for_years", n=run_years.value),
+            value=run_years,
+            min=int(lv.minimum),
+            max=int(lv.maximum),
+        )
+        solara.Button(
+            app.t("force_run"),
+            on_click=lambda: done(lambda: s.force_run(run_years.value)),
+            outlined=True,
+            small=True,
+            color="error",
+            classes=["tt-reserve-run"],
+        )
 
 
 def session_cap_years() -> int:
