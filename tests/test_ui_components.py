@@ -120,12 +120,41 @@ def test_each_page_renders_with_provenance(page, lang, session):
     rc.close()
 
 
-def test_money_page_is_honest_about_missing_columns(session):
-    _box, rc = solara.render(harness(money.Page, session), handle_error=False)
+def test_money_page_shows_money_with_provenance_and_events():
+    s = Session("dollar_run")
+    s.step(2)
+    s.force_run(2)
+    s.step(3)
+    _box, rc = solara.render(harness(money.Page, s), handle_error=False)
     t = texts(rc)
-    if "debt_to_gdp" not in session.frames()["countries"]:
-        assert "Debt / GDP: arrives with the money mechanism" in t
+    assert "arrives with" not in t
+    for title in (
+        "The hegemon's manufacturing and finance shares",
+        "Reserve credibility",
+        "The hegemon's debt and deficit (% of GDP)",
+        "The hegemon's interest bill, its rate and the policy rate (%)",
+        "Reserves by tier",
+        "Current account by tier",
+    ):
+        assert title in t, title
+    assert "model output · scenario dollar_run · seed" in t
+    assert "run threshold 0.35" in t
+    assert rc.find(v.Html, class_="tt-mon-hegemon_debt_to_gdp").widgets
     rc.close()
+    from tradetiers.ui import vega
+
+    events = money.money_events(s.frames()["events"])
+    assert any(e.year == 2002 and e.text.startswith("reserve run") for e in events)
+    spec = vega.time_series(
+        money.hegemon_series(s, ["reserve_credibility"]),
+        {"reserve_credibility": "c"},
+        "t",
+        s.marks,
+        events=events,
+        threshold=(0.35, "run threshold"),
+    )
+    assert spec["datasets"]["threshold"] == [{"value": 0.35, "label": "run threshold"}]
+    assert any(r["change"].startswith("reserve run") for r in spec["datasets"]["events"])
 
 
 def test_compare_page_runs_both_and_caps_years(session):

@@ -103,14 +103,36 @@ def time_series(
     marks: Sequence[Mark] = (),
     lang: str = "en",
     percent: bool = False,
+    events: Sequence[Mark] | None = None,
+    threshold: tuple[float, str] | None = None,
 ) -> Figure:
-    """Lines over ``year`` for the given columns ({column: legend label}), lever marks drawn."""
+    """Lines over ``year`` for the given columns ({column: legend label}), lever marks drawn.
+
+    ``events`` (the model's own, dotted) and a ``threshold`` (value, label) as in
+    :func:`tradetiers.ui.vega.time_series`.
+    """
     lang = figure_lang(lang)
     fig, ax = _fig(lang=lang)
+    scale = 100 if percent else 1
     for col, label in columns.items():
-        y = df[col] * (100 if percent else 1)
-        ax.plot(df["year"], y, label=label, lw=1.6)
+        if col in df:
+            ax.plot(df["year"], df[col] * scale, label=label, lw=1.6)
     mark_events(ax, marks, tr("marked", lang))
+    for k, e in enumerate(events or ()):
+        label = tr("events_marked", lang) if k == 0 else None
+        ax.axvline(e.year, color="#b71c1c", ls=":", lw=1.2, label=label)
+        ax.annotate(
+            e.text,
+            (e.year, 0),
+            xycoords=("data", "axes fraction"),
+            rotation=90,
+            va="bottom",
+            ha="right",
+            fontsize=7,
+            color="#b71c1c",
+        )
+    if threshold is not None:
+        ax.axhline(threshold[0] * scale, color="#b71c1c", lw=1, label=threshold[1])
     ax.set_title(title, fontsize=10)
     ax.set_xlabel(tr("year", lang))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))

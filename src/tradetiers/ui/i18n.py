@@ -46,11 +46,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "download_csv": ("Download CSV (countries)", "下载 CSV（国家）"),
     "download_world_csv": ("Download CSV (world)", "下载 CSV（世界）"),
     "download_png": ("PNG", "PNG"),
-    "levers_to_come": (
-        "The money levers (tariff rate, finance return premium, settlement regime, "
-        "policy-rate path) arrive with the money mechanism.",
-        "货币杠杆（关税率、金融回报溢价、结算体制、政策利率路径）将随货币机制一同上线。",
-    ),
     # levers
     "lever_distance_decay": ("Trade costs (distance decay)", "贸易成本（距离衰减）"),
     "unit_distance_decay": ("per 1,000 km of path", "每千公里路径"),
@@ -268,11 +263,30 @@ TEXT: dict[str, tuple[str, str]] = {
     "credibility": ("Reserve credibility", "储备货币信誉"),
     "policy_rate": ("Policy rate", "政策利率"),
     "finance_share": ("finance share", "金融占比"),
-    "arrives_money": (
-        "arrives with the money mechanism (its columns are not in this run yet).",
-        "将随货币机制上线（本次运行尚无相应数据列）。",
+    "money_off": (
+        "The money mechanism is switched off in this scenario ([money] enabled = false).",
+        "本情景关闭了货币机制（[money] enabled = false）。",
     ),
     "no_hegemon": ("This world has no hegemon.", "该世界没有霸权国。"),
+    "issuer": ("reserve issuer", "储备货币发行国"),
+    "deficit_to_gdp": ("deficit / GDP", "赤字 / GDP"),
+    "interest_bill_gdp": ("interest bill / GDP", "利息支出 / GDP"),
+    "interest_rate": ("interest rate on its debt", "其债务利率"),
+    "debt_deficit": ("The hegemon's debt and deficit (% of GDP)", "霸权国的债务与赤字（占 GDP %）"),
+    "interest": (
+        "The hegemon's interest bill, its rate and the policy rate (%)",
+        "霸权国的利息支出、债务利率与政策利率（%）",
+    ),
+    "current_account_tier": ("Current account by tier", "各层级经常账户"),
+    "run_threshold": ("run threshold {value}", "挤兑阈值 {value}"),
+    "run_threshold_short": ("run threshold", "挤兑阈值"),
+    "below_threshold": ("below: a run starts after some years", "低于阈值：数年后将发生挤兑"),
+    "events_marked": ("Money events", "货币事件"),
+    "ev_reserve_run": ("reserve run", "储备挤兑"),
+    "ev_reserve_handover": ("hand-over to", "储备地位移交"),
+    "ev_debt_restructuring": ("restructuring", "债务重组"),
+    "ev_import_compression": ("import compression", "进口压缩"),
+    "ev_tariff": ("tariff", "关税"),
     # bubbles page
     "bubbles_title": ("Countries over time", "各国随时间变化"),
     "x_axis": ("x", "横轴"),

@@ -30,6 +30,8 @@ Spec = dict[str, Any]
 
 WIDTH, HEIGHT = 360, 220
 MARK_COLOUR = "#6a1b9a"
+#: the model's own events (a reserve run, a hand-over...) and thresholds
+EVENT_COLOUR = "#b71c1c"
 #: the name of the layer of rings around countries whose tier changed this year; the
 #: World page animates ``.tt_flash_marks`` with CSS so the rings flash
 FLASH = "tt_flash"
@@ -102,8 +104,38 @@ def _marks(marks: Sequence[Mark]) -> pd.DataFrame:
     ).drop_duplicates()
 
 
+def _events_layer(lang: str) -> list[alt.Chart]:
+    """Dotted rules at the model's own events (dataset ``events``), e.g. a reserve run."""
+    base = alt.Chart(_data("events"))
+    rule = base.mark_rule(color=EVENT_COLOUR, strokeDash=[1, 2], strokeWidth=1.6).encode(
+        x="year:Q",
+        tooltip=[
+            alt.Tooltip("year:Q", title=tr("year", lang)),
+            alt.Tooltip("change:N", title=tr("events_marked", lang)),
+        ],
+    )
+    text = base.mark_text(
+        color=EVENT_COLOUR, angle=270, align="left", baseline="bottom", dy=-2, fontSize=9
+    ).encode(x="year:Q", y=alt.value(HEIGHT - 2), text="change:N")
+    return [rule, text]
+
+
+def _threshold_layer(lang: str) -> list[alt.Chart]:
+    """A horizontal rule at a threshold (dataset ``threshold``: ``value``, ``label``)."""
+    base = alt.Chart(_data("threshold"))
+    rule = base.mark_rule(color=EVENT_COLOUR, strokeWidth=1.2).encode(
+        y="value:Q", tooltip=[alt.Tooltip("label:N", title=""), alt.Tooltip("value:Q")]
+    )
+    text = base.mark_text(
+        color=EVENT_COLOUR, align="left", baseline="bottom", dx=2, dy=-2, fontSize=9
+    ).encode(x=alt.value(0), y="value:Q", text="label:N")
+    return [rule, text]
+
+
 @functools.lru_cache(maxsize=256)
-def _time_series_template(percent: bool, points: bool, lang: str) -> Spec:
+def _time_series_template(
+    percent: bool, points: bool, lang: str, events: bool = False, threshold: bool = False
+) -> Spec:
     lines = (
         alt.Chart(_data("main"))
         .mark_line(point=points, strokeWidth=1.8)
@@ -118,8 +150,12 @@ def _time_series_template(percent: bool, points: bool, lang: str) -> Spec:
             ],
         )
     )
-    chart = alt.layer(lines, *_marks_layer(lang))
-    return spec(chart.properties(width=WIDTH, height=HEIGHT))
+    layers = [lines, *_marks_layer(lang)]
+    if events:
+        layers += _events_layer(lang)
+    if threshold:
+        layers += _threshold_layer(lang)
+    return spec(alt.layer(*layers).properties(width=WIDTH, height=HEIGHT))
 
 
 def time_series(
@@ -129,8 +165,21 @@ def time_series(
     marks: Sequence[Mark] = (),
     lang: str = "en",
     percent: bool = False,
+    events: Sequence[Mark] | None = None,
+    threshold: tuple[float, str] | None = None,
 ) -> Spec:
-    """Lines over ``year`` for the given columns ({column: legend label}), lever marks drawn."""
+    """Lines over ``year`` for the given columns ({column: legend label}), lever marks drawn.
+
+    Args:
+        df: ``year`` and the columns.
+        columns: {column: legend label}.
+        title: the chart's title (the card above the chart carries it).
+        marks: lever changes (dashed).
+        lang: language.
+        percent: show shares as percent.
+        events: the model's own events to mark (dotted), e.g. a reserve run.
+        threshold: (value, label) of a horizontal rule, in the columns' own units.
+    """
     cols = [c for c in columns if c in df]
     if df.empty or not cols:
         return _empty(tr("no_years_yet", lang))
@@ -138,9 +187,17 @@ def time_series(
     long["series"] = long["col"].map(columns)
     if percent:
         long["value"] = long["value"] * 100
-    template = _time_series_template(percent, len(df) < 40, lang)
+    template = _time_series_template(
+        percent, len(df) < 40, lang, events is not None, threshold is not None
+    )
     del title  # the card above the chart carries it (the PNG draws it)
-    return fill(template, main=long[["year", "series", "value"]], marks=_marks(marks))
+    data = {"main": long[["year", "series", "value"]], "marks": _marks(marks)}
+    if events is not None:
+        data["events"] = _marks(events)
+    if threshold is not None:
+        scale = 100 if percent else 1
+        data["threshold"] = pd.DataFrame({"value": [threshold[0] * scale], "label": [threshold[1]]})
+    return fill(template, **data)
 
 
 @functools.lru_cache(maxsize=16)
