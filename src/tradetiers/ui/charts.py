@@ -80,19 +80,24 @@ def png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
-def mark_events(ax: Axes, marks: Sequence[Mark], label: str) -> None:
-    """Draw each lever change as a dashed vertical line at the first year it acts in."""
+def mark_events(ax: Axes, marks: Sequence[Mark], label: str, model_events: bool = False) -> None:
+    """Draw each lever change as a dashed vertical line at the first year it acts in.
+
+    With ``model_events`` the marks are the model's own events: dotted red, text below.
+    """
+    colour = "#b71c1c" if model_events else "#6a1b9a"
     for k, m in enumerate(marks):
-        ax.axvline(m.year, color="#6a1b9a", ls="--", lw=1, label=label if k == 0 else None)
+        ls = ":" if model_events else "--"
+        ax.axvline(m.year, color=colour, ls=ls, lw=1, label=label if k == 0 else None)
         ax.annotate(
             m.text,
-            (m.year, 1),
+            (m.year, 0 if model_events else 1),
             xycoords=("data", "axes fraction"),
             rotation=90,
-            va="top",
+            va="bottom" if model_events else "top",
             ha="right",
             fontsize=7,
-            color="#6a1b9a",
+            color=colour,
         )
 
 
@@ -118,19 +123,7 @@ def time_series(
         if col in df:
             ax.plot(df["year"], df[col] * scale, label=label, lw=1.6)
     mark_events(ax, marks, tr("marked", lang))
-    for k, e in enumerate(events or ()):
-        label = tr("events_marked", lang) if k == 0 else None
-        ax.axvline(e.year, color="#b71c1c", ls=":", lw=1.2, label=label)
-        ax.annotate(
-            e.text,
-            (e.year, 0),
-            xycoords=("data", "axes fraction"),
-            rotation=90,
-            va="bottom",
-            ha="right",
-            fontsize=7,
-            color="#b71c1c",
-        )
+    mark_events(ax, events or (), tr("events_marked", lang), model_events=True)
     if threshold is not None:
         ax.axhline(threshold[0] * scale, color="#b71c1c", lw=1, label=threshold[1])
     ax.set_title(title, fontsize=10)

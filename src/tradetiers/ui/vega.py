@@ -82,19 +82,32 @@ def _tier_scale(lang: str, tiers: Sequence[int] = (1, 2, 3, 4)) -> alt.Scale:
     )
 
 
-def _marks_layer(lang: str) -> list[alt.Chart]:
-    """Dashed rules at each lever change (dataset ``marks``) with its text and a tooltip."""
-    base = alt.Chart(_data("marks"))
-    rule = base.mark_rule(color=MARK_COLOUR, strokeDash=[4, 3], strokeWidth=1.2).encode(
+def _marks_layer(lang: str, dataset: str = "marks") -> list[alt.Chart]:
+    """Vertical rules at marks, with their text and a tooltip.
+
+    Lever changes (dataset ``marks``) are dashed, text at the top; the model's own events
+    (``events``) are dotted red, text at the bottom.
+    """
+    lever = dataset == "marks"
+    colour = MARK_COLOUR if lever else EVENT_COLOUR
+    base = alt.Chart(_data(dataset))
+    rule = base.mark_rule(
+        color=colour, strokeDash=[4, 3] if lever else [1, 2], strokeWidth=1.2 if lever else 1.6
+    ).encode(
         x="year:Q",
         tooltip=[
             alt.Tooltip("year:Q", title=tr("year", lang)),
-            alt.Tooltip("change:N", title=tr("marked", lang)),
+            alt.Tooltip("change:N", title=tr("marked" if lever else "events_marked", lang)),
         ],
     )
     text = base.mark_text(
-        color=MARK_COLOUR, angle=270, align="right", baseline="bottom", dy=-2, fontSize=9
-    ).encode(x="year:Q", y=alt.value(2), text="change:N")
+        color=colour,
+        angle=270,
+        align="right" if lever else "left",
+        baseline="bottom",
+        dy=-2,
+        fontSize=9,
+    ).encode(x="year:Q", y=alt.value(2 if lever else HEIGHT - 2), text="change:N")
     return [rule, text]
 
 
@@ -102,22 +115,6 @@ def _marks(marks: Sequence[Mark]) -> pd.DataFrame:
     return pd.DataFrame(
         {"year": [m.year for m in marks], "change": [m.text for m in marks]}
     ).drop_duplicates()
-
-
-def _events_layer(lang: str) -> list[alt.Chart]:
-    """Dotted rules at the model's own events (dataset ``events``), e.g. a reserve run."""
-    base = alt.Chart(_data("events"))
-    rule = base.mark_rule(color=EVENT_COLOUR, strokeDash=[1, 2], strokeWidth=1.6).encode(
-        x="year:Q",
-        tooltip=[
-            alt.Tooltip("year:Q", title=tr("year", lang)),
-            alt.Tooltip("change:N", title=tr("events_marked", lang)),
-        ],
-    )
-    text = base.mark_text(
-        color=EVENT_COLOUR, angle=270, align="left", baseline="bottom", dy=-2, fontSize=9
-    ).encode(x="year:Q", y=alt.value(HEIGHT - 2), text="change:N")
-    return [rule, text]
 
 
 def _threshold_layer(lang: str) -> list[alt.Chart]:
@@ -152,7 +149,7 @@ def _time_series_template(
     )
     layers = [lines, *_marks_layer(lang)]
     if events:
-        layers += _events_layer(lang)
+        layers += _marks_layer(lang, "events")
     if threshold:
         layers += _threshold_layer(lang)
     return spec(alt.layer(*layers).properties(width=WIDTH, height=HEIGHT))
