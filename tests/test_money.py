@@ -98,16 +98,18 @@ def test_capital_flows_leave_when_the_rate_rises():
 
 def test_import_factors_cut_only_what_cannot_be_paid():
     f = money.import_factors(
-        reserves=np.array([0.0, 50.0, 0.0, 0.0]),
+        reserves=np.array([0.0, 50.0, 0.0, 12.0]),
         inflows=np.zeros(4),
-        exports=np.array([10.0, 80.0, 100.0, 50.0]),
-        imports=np.array([100.0, 100.0, 100.0, 100.0]),
+        plan=np.array([0.0, -30.0, 0.0, -12.0]),
+        expected_imports=np.full(4, 120.0),
         issuer=ISSUER,
         floor_months=1.0,
         minimum=0.2,
     )
-    assert f[0] == 1.0 and f[1] == 1.0  # the issuer pays in its own money; 1 has reserves
-    assert f[2] == pytest.approx(1 - 1 / 12) and f[3] == pytest.approx(0.5 - 1 / 12)
+    assert f[0] == 1.0  # the issuer pays in its own money
+    assert f[1] == 1.0  # 20 left after its deficit: more than a month of imports (10)
+    assert f[2] == pytest.approx(1 - 10 / 120)  # no reserves: short of its working balance
+    assert f[3] == pytest.approx(1 - 10 / 120)  # spends all it holds on its deficit
 
 
 def test_settlement_keeps_stocks_non_negative_and_lends_the_gap():

@@ -91,17 +91,18 @@ def test_hegemon_surplus_starves_the_world_of_reserves():
     matching deficits; their reserves fall, the countries that run out cannot settle
     all their imports (import compression), and the world outside the hegemon
     imports less. Over the last 20 years, in every seed: the others' reserves are at
-    least 25% lower, their imports at least 3% lower, and compression happens in at
-    least 20 country-years (against none in the baseline).
+    least 50% lower (about 85% in practice), their imports at least 2% lower (3-4%),
+    and compression happens in at least 100 of the 140 country-years (against none
+    in the baseline).
     """
     for seed in SEEDS:
         base, _ = baseline(seed)
         surplus, _ = frames(money(hegemon_surplus=0.05), seed)
         late = lambda cf: cf[(cf.year >= 2010) & (cf.country != "HEG")]  # noqa: E731
         b, s = late(base), late(surplus)
-        assert s.reserves.sum() <= 0.75 * b.reserves.sum(), seed
-        assert s.imports.sum() <= 0.97 * b.imports.sum(), seed
-        assert (s.import_factor < 1).sum() >= 20, seed
+        assert s.reserves.sum() <= 0.5 * b.reserves.sum(), seed
+        assert s.imports.sum() <= 0.98 * b.imports.sum(), seed
+        assert (s.import_factor < 1).sum() >= 100, seed
         assert (b.import_factor < 1).sum() == 0, seed
 
 

@@ -290,8 +290,9 @@ class MoneySettings(_Strict):
     credibility_smoothing: Annotated[float, Field(gt=0, le=1)] = 0.3
     credibility_debt_weight: Annotated[float, Field(ge=0, le=5)] = 0.2
     credibility_debt_reference: Annotated[float, Field(ge=0, le=5)] = 1.0
-    credibility_liability_weight: Annotated[float, Field(ge=0, le=5)] = 0.2
-    credibility_liability_reference: Annotated[float, Field(ge=0, le=5)] = 1.0
+    # foreign liabilities / GDP as a multiple of the issuer's starting ratio
+    credibility_liability_weight: Annotated[float, Field(ge=0, le=5)] = 0.1
+    credibility_liability_reference: Annotated[float, Field(ge=0, le=50)] = 2.0
     credibility_share_weight: Annotated[float, Field(ge=0, le=5)] = 0.5
     run_threshold: Annotated[float, Field(ge=0, le=1)] = 0.35
     run_patience: Annotated[int, Field(ge=1, le=50)] = 3

@@ -45,11 +45,9 @@ def finance_sector_share(value_added: np.ndarray, finance_va: np.ndarray) -> np.
 
 def world_reporters(model: TradeModel) -> dict[str, Callable[[Any], Any]]:
     """Model reporters for the world frame (each returns a plain Python scalar)."""
-    s = model.state
 
     def heg_index() -> int | None:
-        idx = np.flatnonzero(s.is_hegemon)
-        return int(idx[0]) if idx.size else None
+        return model.hegemon_row  # found once a year, before collection
 
     def heg_manu(m: TradeModel) -> float:
         i = heg_index()

@@ -137,6 +137,7 @@ class TradeModel(mesa.Model):
         Country.create_agents(self, n, index=list(range(n)))
         self.countries: list[Country] = sorted(self.agents, key=lambda a: a.index)
         self.recorder = CountryRecorder(self)
+        self.hegemon_row: int | None = self._find_hegemon()
         self.datacollector = mesa.DataCollector(model_reporters=world_reporters(self))
 
     # -- the graph ---------------------------------------------------------------
@@ -287,6 +288,10 @@ class TradeModel(mesa.Model):
         """Row index of a country code."""
         return self._code_index[code]
 
+    def _find_hegemon(self) -> int | None:
+        idx = np.flatnonzero(self.state.is_hegemon)
+        return int(idx[0]) if idx.size else None
+
     @property
     def hegemon(self) -> Country | None:
         """The reserve issuer, if any."""
@@ -318,6 +323,7 @@ class TradeModel(mesa.Model):
         self._trade(output, transfers)
         self._settle_money()
         self._restructure()
+        self.hegemon_row = self._find_hegemon()
         self.datacollector.collect(self)
         self.recorder.record()
         self.year += 1
@@ -377,17 +383,52 @@ class TradeModel(mesa.Model):
         return self.state.population * (1.0 - self.state.finance_labour)
 
     def kernel(self, producers: np.ndarray) -> gravity.Kernel:
-        """Gravity kernel, cached until the producers, graph or barriers change."""
+        """Gravity kernel, cached until the producers, graph or barriers change.
+
+        When only some goods' producers change (an entrant on a rung), only those goods'
+        weights are rebuilt, and only their stalls are forgotten; the result is the
+        same as a full rebuild.
+        """
         key = (producers.tobytes(), self._barrier_version)
         if self._kernel is None or key != self._kernel_key:
             if self._distances is None:
                 self._distances = path_distances(self._graph, self.state.n, self.dense)
             gs, p = self.scenario.graph, self.scenario.parameters
-            self._kernel = gravity.build_kernel(
-                self._distances, producers, p.distance_decay, gs.suppliers_per_buyer, self.barriers
-            )
+            last, changed = self._kernel_key, []
+            if self._kernel is not None and last is not None and last[1] == key[1]:
+                before = np.frombuffer(last[0], dtype=bool)
+                if before.size == producers.size:
+                    moved = before.reshape(producers.shape) != producers
+                    changed = np.flatnonzero(moved.any(axis=0)).tolist()
+            if 0 < len(changed) < producers.shape[1]:
+                barriers = [
+                    gravity.Barrier(
+                        [i for i, g in enumerate(changed) if g in b.goods],
+                        b.suppliers,
+                        b.buyers,
+                        b.factor,
+                    )
+                    for b in self.barriers
+                ]
+                part = gravity.build_kernel(
+                    self._distances,
+                    producers[:, changed],
+                    p.distance_decay,
+                    gs.suppliers_per_buyer,
+                    barriers,
+                )
+                self._kernel = self._kernel.replaced(changed, part)
+                self._stalled -= set(changed)
+            else:
+                self._kernel = gravity.build_kernel(
+                    self._distances,
+                    producers,
+                    p.distance_decay,
+                    gs.suppliers_per_buyer,
+                    self.barriers,
+                )
+                self._stalled = set()
             self._kernel_key = key
-            self._stalled = set()
         return self._kernel
 
     def _trade(self, output: np.ndarray, transfers: np.ndarray | None = None) -> None:

@@ -93,11 +93,12 @@ def plan(model: TradeModel, output: np.ndarray) -> np.ndarray | None:
             "hegemon_surplus_short",
             f"the world cannot pay for the issuer's surplus: short by {ca.hegemon_shortfall:.3g}",
         )
+    expected_imports = np.maximum(s.exports + income - ca.plan, 0.0)  # CA = X - M + income
     factor = money.import_factors(
-        s.reserves + np.minimum(ca.plan, 0.0),
+        s.reserves,
         inflows,
-        s.exports,
-        s.imports,
+        ca.plan,
+        expected_imports,
         issuer,
         mc.working_months,
         mc.compression_minimum,
@@ -254,12 +255,19 @@ def _credibility(model: TradeModel) -> None:
         s.value_added[:, FIRST_RUNG:].sum(axis=1),
         np.maximum(s.rents[:, FIRST_RUNG:], 0).sum(axis=1),
     )
+    gdp = max(float(s.gdp[h]), 1e-12)
+    liabilities = float((s.reserves + s.portfolio).sum()) / gdp
     if mw.share_start <= 0:
         mw.share_start = float(weight[h])
-    gdp = max(float(s.gdp[h]), 1e-12)
-    liabilities = float((s.reserves + s.portfolio).sum())
+        mw.liabilities_start = max(liabilities, 1e-9)
+    # foreign liabilities count by how far they have grown relative to the issuer's GDP,
+    # so that the rule means the same in a world where the issuer is large or small
     target = _credibility_of(
-        mc, float(s.debt[h]) / gdp, liabilities / gdp, float(weight[h]), mw.share_start
+        mc,
+        float(s.debt[h]) / gdp,
+        liabilities / mw.liabilities_start,
+        float(weight[h]),
+        mw.share_start,
     )
     mw.credibility += mc.credibility_smoothing * (float(target) - mw.credibility)
     if mw.run_left > 0:
@@ -341,6 +349,8 @@ def hand_over(model: TradeModel, old: int, new: int, weight: float, credibility:
     s.is_hegemon[old], s.is_hegemon[new] = False, True
     s.military_share[old], s.military_share[new] = s.military_share[new], s.military_share[old]
     mw.share_start, mw.credibility = weight, credibility
+    gdp = max(float(s.gdp[new]), 1e-12)
+    mw.liabilities_start = max(float((s.reserves + s.portfolio).sum()) / gdp, 1e-9)
     mw.run_left = mw.years_below = mw.candidate_years = 0
     model.log(
         "reserve_handover",

@@ -144,6 +144,7 @@ class MoneyWorld:
     rate_path: dict[int, float] = field(default_factory=dict)  # year -> rate (events)
     credibility: float = 1.0
     share_start: float = 0.0  # the issuer's first economic weight
+    liabilities_start: float = 0.0  # its first foreign liabilities / GDP
     years_below: int = 0  # consecutive years of credibility below the threshold
     run_left: int = 0  # years of run still to go
     candidate: int = -1  # the country the reserve role may pass to

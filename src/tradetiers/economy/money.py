@@ -155,8 +155,8 @@ def plan_current_accounts(
 def import_factors(
     reserves: np.ndarray,
     inflows: np.ndarray,
-    exports: np.ndarray,
-    imports: np.ndarray,
+    plan: np.ndarray,
+    expected_imports: np.ndarray,
     issuer: np.ndarray,
     floor_months: float,
     minimum: float,
@@ -164,13 +164,18 @@ def import_factors(
     """Share of its imports a country can settle this year (N,), 1 when it is not short.
 
     Trade is settled in the reserve currency: a country pays for its imports with its
-    export earnings, its reserves and what flows in, and must keep a working balance
-    of ``floor_months`` of imports. What it cannot pay is cut (import compression),
-    never below ``minimum`` of its imports. The issuer pays in its own money.
+    export earnings, plus the reserves it runs down (its planned deficit) and what
+    flows in, and must keep a working balance of ``floor_months`` of imports. A
+    country whose reserves after its planned deficit fall short of that balance
+    cannot settle the shortfall: that part of its imports is cut (import
+    compression), never below ``minimum`` of its imports. The issuer pays in its own
+    money.
     """
-    have = np.maximum(reserves + np.maximum(inflows, 0.0), 0.0)
-    payable = exports + have - (floor_months / 12.0) * imports
-    ratio = np.divide(payable, imports, out=np.ones_like(imports), where=imports > 0)
+    balance = reserves + np.maximum(inflows, 0.0) + plan  # left after the planned deficit
+    short = np.maximum((floor_months / 12.0) * expected_imports - np.maximum(balance, 0.0), 0.0)
+    ratio = 1.0 - np.divide(
+        short, expected_imports, out=np.zeros_like(short), where=expected_imports > 0
+    )
     return np.where(issuer, 1.0, np.clip(ratio, minimum, 1.0))
 
 
@@ -281,7 +286,7 @@ def restructure(debt: np.ndarray, gdp: np.ndarray, threshold: float, haircut: fl
 
 def credibility_target(
     debt_to_gdp: float | np.ndarray,
-    liabilities_to_gdp: float,
+    liabilities_growth: float,
     share: float | np.ndarray,
     share_start: float,
     *,
@@ -293,14 +298,15 @@ def credibility_target(
 ) -> float | np.ndarray:
     """Where the reserve currency's credibility is heading, in [0, 1].
 
-    It falls with the issuer's debt/GDP above a reference, with its foreign
-    liabilities (the world's reserves and portfolio claims, the sum of its past
-    deficits) above a reference, and with the fall of its share of world
-    manufacturing and technology rents from where it started. Vectorised over
-    candidate issuers (arrays of debt ratios and shares).
+    It falls with the issuer's debt/GDP above a reference, with the growth of its
+    foreign liabilities (the world's reserves and portfolio claims, the sum of its
+    past deficits) relative to its GDP, as a multiple of where they started, above a
+    reference multiple, and with the fall of its share of world manufacturing and
+    technology rents from where it started. Vectorised over candidate issuers
+    (arrays of debt ratios and shares).
     """
     debt = debt_weight * np.maximum(np.asarray(debt_to_gdp) - debt_reference, 0.0)
-    liabilities = liability_weight * max(liabilities_to_gdp - liability_reference, 0.0)
+    liabilities = liability_weight * max(liabilities_growth - liability_reference, 0.0)
     lost = (
         share_weight * np.maximum(1.0 - np.asarray(share) / share_start, 0.0)
         if share_start > 0
