@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     from tradetiers.experiments.cli import add_commands as add_experiment_commands
 
     add_experiment_commands(sub)  # sweep, analyze: batch experiments
+    from tradetiers.lessons.cli import add_commands as add_lesson_commands
+
+    add_lesson_commands(sub)  # lessons: classroom lessons and handouts
     return parser
 
 
