@@ -9,6 +9,7 @@ from experiment_specs import write
 from tradetiers import TradeModel
 from tradetiers.experiments.mesa_compat import (
     BatchTradeModel,
+    batch_run_steps,
     batch_run_takes_rng,
     batch_seeds,
     seed_arguments,
@@ -18,14 +19,16 @@ from tradetiers.experiments.spec import load_spec
 from tradetiers.experiments.store import Store
 
 
-def test_plain_trade_model_runs_one_step_past_max_steps():
+def test_plain_trade_model_runs_the_batch_runners_steps():
     params, kwargs = seed_arguments([1, 2])  # a parameter on Mesa 3.3, rng= on 3.4+
     rows = mesa.batch_run(
         TradeModel, parameters=params, max_steps=3, display_progress=False, **kwargs
     )
     assert len(rows) == 2
-    # batch_run loops while steps <= max_steps: four years, 2000..2003, not three
-    assert [r["year"] for r in rows] == [2003, 2003]
+    # Mesa 3.3 loops while steps <= max_steps: four years, 2000..2003; Mesa 3.4+ three
+    last = 2000 + batch_run_steps(3) - 1
+    assert [r["year"] for r in rows] == [last, last]
+    assert batch_run_steps(3) == (3 if mesa.__version__ >= "3.4" else 4)
     assert [r["rng"] for r in rows] == [1, 2]
     assert all(r["world_gdp"] > 0 for r in rows)
 

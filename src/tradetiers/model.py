@@ -140,6 +140,23 @@ class TradeModel(mesa.Model):
         self.hegemon_row: int | None = self._find_hegemon()
         self.datacollector = mesa.DataCollector(model_reporters=world_reporters(self))
 
+    # -- the scenario ------------------------------------------------------------
+    @property  # type: ignore[override]
+    def scenario(self) -> Scenario:
+        """The tradetiers scenario this run was built from (validated, world resolved)."""
+        return self._world_scenario
+
+    @scenario.setter
+    def scenario(self, value: Any) -> None:
+        # Mesa 3.5 gives every model an experiment scenario of its own and sets it in
+        # ``Model.__init__``; keep it apart (``mesa_scenario``) so that ``scenario``
+        # stays ours under Mesa 3.3 and 3.5 alike.
+        if isinstance(value, Scenario):
+            self._world_scenario = value
+        else:
+            self.mesa_scenario = value
+            value.model = self
+
     # -- the graph ---------------------------------------------------------------
     @property
     def graph(self) -> nx.Graph:

@@ -4,8 +4,9 @@
 batch runner's quirks:
 
 - ``batch_run`` builds every model as ``model_cls(**kwargs)`` from the product of the
-  parameter values, and runs it ``while model.running and steps <= max_steps``: one
-  step more than ``max_steps``, and forever-running models only stop there.
+  parameter values. Mesa 3.3 runs it ``while model.running and steps <= max_steps``:
+  one step more than ``max_steps``; Mesa 3.4 and later stop at ``steps < max_steps``
+  (:func:`batch_run_steps` says which). Forever-running models only stop there.
 - Mesa 3.3's ``iterations`` repeats the same keywords, so every iteration of a model
   seeded from its scenario is the same run; seeds must be a parameter (``"rng": [...]``).
 - Mesa 3.4 and later (3.5 included) deprecate ``iterations`` for ``batch_run(rng=seeds)``
@@ -44,6 +45,11 @@ from tradetiers.model import TradeModel
 def batch_seeds(root: int, n: int) -> list[int]:
     """``n`` seeds from ``SeedSequence(root).spawn(n)`` (replication r of a sweep)."""
     return [seed_of(c) for c in np.random.SeedSequence(root).spawn(n)]
+
+
+def batch_run_steps(max_steps: int) -> int:
+    """How many steps ``mesa.batch_run`` runs for ``max_steps`` with the installed Mesa."""
+    return max_steps if batch_run_takes_rng() else max_steps + 1
 
 
 def batch_run_takes_rng() -> bool:
