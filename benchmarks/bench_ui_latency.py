@@ -22,13 +22,17 @@ from tradetiers.ui.testing import CHROMIUM, CHROMIUM_ARGS, Server
 
 WAIT = (
     "n => { const e = document.querySelector('.tt-year');"
+    " const charts = [...document.querySelectorAll('.tt-chart .tt-vega')];"
     " return e && parseInt(e.innerText.match(/(\\d+)\\s*$/)[1]) >= n"
-    " && document.querySelectorAll('.tt-chart svg.marks').length >= 3"
-    " && [...document.querySelectorAll('.tt-chart svg.marks')].every("
-    "   s => s.dataset.ttStep !== String(n - 1)); }"
+    " && charts.length >= 3 && charts.every(c => c.querySelector('svg.marks')"
+    "   && c.dataset.ttDrawn !== c.dataset.ttSeen); }"
 )
-#: tag the charts drawn so far, so WAIT sees that each one was redrawn after the click
-TAG = "n => document.querySelectorAll('.tt-chart svg.marks').forEach(s => s.dataset.ttStep = n)"
+#: note how often each chart has been drawn, so WAIT sees that each one was redrawn after
+#: the click (``data-tt-drawn`` counts the chart widget's draws: embeds and data swaps)
+TAG = (
+    "() => document.querySelectorAll('.tt-chart .tt-vega')"
+    ".forEach(c => c.dataset.ttSeen = c.dataset.ttDrawn)"
+)
 
 
 def browser_latency(steps: int, scenario: str = "teaching") -> list[float]:
@@ -39,8 +43,9 @@ def browser_latency(steps: int, scenario: str = "teaching") -> list[float]:
         page.set_default_timeout(30_000)
         page.goto(srv.url)
         page.wait_for_selector(".tt-chart svg.marks")
+        page.wait_for_timeout(1000)  # let the first draws settle
         for n in range(1, steps + 1):
-            page.evaluate(TAG, n - 1)
+            page.evaluate(TAG)
             t0 = time.perf_counter()
             page.click(".tt-step")
             page.wait_for_function(WAIT, arg=n, polling="raf")

@@ -61,18 +61,28 @@ def library() -> dict[str, Path]:
 
 def top_exports(trade: pd.DataFrame, codes: Any, n: int = 3) -> list[str]:
     """Each country's largest exports in the latest year, e.g. ``ai 41% · cars 30%``."""
+    codes = list(codes)
     if trade.empty:
         return ["" for _ in codes]
-    t = trade[(trade["year"] == trade["year"].max()) & (trade["exporter"] != trade["importer"])]
-    by = t.groupby(["exporter", "good"])["value"].sum()
+    years = trade["year"].to_numpy()
+    rows = np.flatnonzero(years == years.max())
+    exporter = trade["exporter"].to_numpy()[rows]
+    importer = trade["importer"].to_numpy()[rows]
+    rows = rows[exporter != importer]
+    ex_codes, ex = np.unique(trade["exporter"].to_numpy()[rows], return_inverse=True)
+    goods, gi = np.unique(trade["good"].to_numpy()[rows], return_inverse=True)
+    table = np.zeros((len(ex_codes), len(goods)))
+    np.add.at(table, (ex, gi), trade["value"].to_numpy(float)[rows])
+    where = {c: k for k, c in enumerate(ex_codes)}
     out = []
     for c in codes:
-        if c not in by.index.get_level_values(0):
+        k = where.get(c)
+        if k is None:
             out.append("")
             continue
-        s = by.loc[c].sort_values(ascending=False)
-        total = float(s.sum()) or 1.0
-        out.append(" · ".join(f"{g} {100 * v / total:.0f}%" for g, v in s.head(n).items()))
+        total = float(table[k].sum()) or 1.0
+        order = np.argsort(-table[k], kind="stable")[:n]
+        out.append(" · ".join(f"{goods[g]} {100 * table[k, g] / total:.0f}%" for g in order))
     return out
 
 
@@ -443,13 +453,15 @@ class Session:
             out["capability"] = ""
             out["changed"] = False
             return out
-        now = cf[cf["year"] == cf["year"].max()].set_index("country").loc[out["code"]]
+        years = cf["year"].to_numpy()
+        now = cf.iloc[np.flatnonzero(years == years.max())].set_index("country").loc[out["code"]]
         for col in ("name", "tier", "gdp", "population"):
             out[col] = now[col].to_numpy()
         out["top_exports"] = top_exports(trade, out["code"])
         rungs = [r for r in m.rungs if f"relcap_{r}" in now]
+        rel = [now[f"relcap_{r}"].to_numpy(float) for r in rungs]
         out["capability"] = [
-            " · ".join(f"{r} {now[f'relcap_{r}'].iloc[i]:.2f}" for r in rungs)
+            " · ".join(f"{r} {v[i]:.2f}" for r, v in zip(rungs, rel, strict=True))
             for i in range(len(out))
         ]
         year = self.last_year

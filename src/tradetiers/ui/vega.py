@@ -1,7 +1,7 @@
 """Vega-Lite specs (built with Altair) of the charts the app shows on screen.
 
-The browser draws these (Solara's ``VegaLite`` widget, the same one Mesa's Altair
-components use), so a step costs the server a small JSON spec instead of a rendered
+The browser draws these (:class:`tradetiers.ui.livevega.LiveVega`, which swaps a chart's
+data in place), so a step costs the server a small JSON payload instead of a rendered
 image, and every mark has a hover tooltip. The PNG downloads are drawn on demand by
 :mod:`tradetiers.ui.charts` (matplotlib), only when a user asks for one.
 

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import solara
-import solara.widgets
 from matplotlib.figure import Figure
 
 from tradetiers.ui import charts
 from tradetiers.ui.i18n import tr
+from tradetiers.ui.livevega import LiveVega
 from tradetiers.ui.session import Session
 
 
@@ -70,12 +70,17 @@ def VegaChart(
 ) -> None:
     """A Vega-Lite chart drawn by the browser; the spec is rebuilt only when ``deps`` change.
 
-    The widget is Solara's ``VegaLite`` (what ``solara.FigureAltair`` and Mesa's Altair
-    components render), fed a spec built without schema validation.
+    The widget is :class:`~tradetiers.ui.livevega.LiveVega`: the chart's shape (a cached
+    template) is sent once, and each step only swaps its named datasets into the running
+    view, without the re-embedding and 100 ms debounce of Solara's ``VegaLite``.
     """
     spec = solara.use_memo(make, dependencies=deps)
-    solara.widgets.VegaLite.element(
-        spec=spec, on_hover=on_hover, listen_to_hover=on_hover is not None
+    shape = solara.use_memo(lambda: {k: v for k, v in spec.items() if k != "datasets"}, [spec])
+    LiveVega.element(
+        spec=shape,
+        datasets=spec.get("datasets", {}),
+        on_hover=on_hover,
+        listen_to_hover=on_hover is not None,
     )
 
 
