@@ -96,6 +96,28 @@ def test_play_advances_the_year_and_a_lever_is_marked(browser, server):
     ctx.close()
 
 
+def test_money_lever_is_marked_and_the_money_page_draws(browser, server):
+    ctx, page = open_app(browser, server)
+    step(page)
+    page.locator(".tt-rate-path input").click(force=True)  # policy-rate path: 8% × 5 years
+    page.wait_for_selector("text=policy rate 8% × 5y")
+    page.click(".tt-reserve-run")
+    page.wait_for_selector("text=reserve run × 5y")
+    step(page)
+    step(page)
+    page.click(".tt-nav-money")
+    page.wait_for_selector("text=The hegemon's debt and deficit (% of GDP)")
+    page.wait_for_selector(".tt-credibility-gauge")
+    assert page.locator(".tt-chart .tt-vega svg.marks").count() >= 6
+    # the lever change (dashed) and the model's run (dotted) are marked on the charts
+    page.wait_for_selector(".tt-chart svg text:has-text('policy rate 8%')")
+    page.wait_for_selector(".tt-chart svg text:has-text('reserve run')")
+    assert "model output · scenario teaching · seed 42" in page.inner_text("body")
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / "money.png"), full_page=True)
+    ctx.close()
+
+
 def test_language_switch(browser, server):
     ctx, page = open_app(browser, server)
     page.click(".tt-lang")

@@ -160,8 +160,19 @@ def test_money_page_shows_money_with_provenance_and_events():
 def test_compare_page_runs_both_and_caps_years(session):
     _box, rc = solara.render(harness(compare.Page, session), handle_error=False)
     click(rc, "tt-compare-run")
-    assert "A: teaching, decay 0.5 · B: teaching, decay 1.5" in texts(rc)
+    t = texts(rc)
+    assert "A: teaching, decay 0.5, finance 3% · B: teaching, decay 1.5, finance 3%" in t
+    assert "Reserve credibility" in t and "Debt / GDP" in t  # money columns compared
     rc.close()
+
+
+def test_compare_runs_money_levers_and_the_dollar_run():
+    frames = compare.run_pair(("teaching", "dollar_run"), (0.5, 0.5), 42, 5, (0.0, 0.1))
+    assert (
+        frames["A"]["hegemon_finance_share"].iloc[-1]
+        < frames["B"]["hegemon_finance_share"].iloc[-1]
+    )
+    assert "dollar_run" in compare.library()
 
 
 def test_world_size_cap_message():

@@ -305,6 +305,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "compare_hint": ("Choose two settings and press “Run both”.", "选择两种设置后按“运行两者”。"),
     "world_gdp": ("world GDP", "世界 GDP"),
     "world_trade": ("world trade", "世界贸易"),
+    "world_reserves": ("world reserves", "世界储备"),
     # caps and errors
     "cap_countries": (
         "This world has {n} countries; the browser app accepts at most {cap}. "

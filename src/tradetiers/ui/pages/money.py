@@ -117,6 +117,8 @@ def monitors(s: Session) -> dict[str, float | str]:
     return out
 
 
+#: the style of a monitor's label (above its value)
+LABEL = {"font-size": "0.8em", "color": "#555", "display": "block"}
 #: monitor key -> (label key, percent?)
 MONITORS = {
     "hegemon_manufacturing_share": ("manufacturing_share", True),
@@ -139,7 +141,7 @@ def Monitors(s: Session) -> None:
     threshold = float(s.model.scenario.money.run_threshold)
     with solara.Row(gap="6px", style={"flex-wrap": "wrap"}, classes=["tt-monitors"]):
         with solara.Card(margin=0, style={"min-width": "110px", "padding": "6px"}):
-            solara.Text(app.t("issuer"), style={"font-size": "0.8em", "color": "#555"})
+            solara.Text(app.t("issuer"), style=LABEL)
             solara.Text(
                 str(values["hegemon"]), classes=["tt-mon-issuer"], style={"font-weight": "600"}
             )
@@ -149,7 +151,7 @@ def Monitors(s: Session) -> None:
             value = values[key]
             text = f"{100 * value:.1f}%" if percent else f"{value:.3g}"  # type: ignore[operator]
             with solara.Card(margin=0, style={"min-width": "110px", "padding": "6px"}):
-                solara.Text(app.t(label), style={"font-size": "0.8em", "color": "#555"})
+                solara.Text(app.t(label), style=LABEL)
                 solara.Text(text, classes=[f"tt-mon-{key}"], style={"font-weight": "600"})
     if "reserve_credibility" in values:
         cred = float(values["reserve_credibility"])
