@@ -288,6 +288,9 @@ class MoneySettings(_Strict):
     privilege_cap: Annotated[float, Field(ge=0, le=0.1)] = 0.015
     # credibility (M9) and runs
     credibility_smoothing: Annotated[float, Field(gt=0, le=1)] = 0.3
+    # years before credibility moves: the world settles from its hand-written start, and
+    # the issuer's baseline weight and liabilities are taken when they end
+    credibility_burn_in: Annotated[int, Field(ge=0, le=50)] = 5
     credibility_debt_weight: Annotated[float, Field(ge=0, le=5)] = 0.2
     credibility_debt_reference: Annotated[float, Field(ge=0, le=5)] = 1.0
     # foreign liabilities / GDP as a multiple of the issuer's starting ratio

@@ -605,11 +605,13 @@ class TradeModel(mesa.Model):
         """
         s, p = self.state, self.scenario.parameters
         f = s.finance_labour
-        pay = money.finance_pay(s.finance_va, f * s.population)
+        # pay at no less than the sector floor, so that a new issuer's empty finance
+        # sector shows what its first workers would earn (as goods sectors do)
+        pay = money.finance_pay(s.finance_va, np.maximum(f, p.sector_floor) * s.population)
         s.expected_finance_pay = (
             pay if first else structure.smooth_pay(s.expected_finance_pay, pay, p.pay_smoothing)
         )
-        has_finance = (s.finance_va > 0) & (f > 0)
+        has_finance = s.finance_va > 0
         shares = np.column_stack([s.labour_shares * (1.0 - f)[:, None], f])
         pays = np.column_stack([s.expected_pay, s.expected_finance_pay])
         able = np.column_stack([capable, has_finance])

@@ -257,6 +257,8 @@ def _credibility(model: TradeModel) -> None:
     )
     gdp = max(float(s.gdp[h]), 1e-12)
     liabilities = float((s.reserves + s.portfolio).sum()) / gdp
+    if model.year - model.scenario.start_year < mc.credibility_burn_in:
+        return  # the world is still settling from its start
     if mw.share_start <= 0:
         mw.share_start = float(weight[h])
         mw.liabilities_start = max(liabilities, 1e-9)
