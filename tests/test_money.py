@@ -310,3 +310,20 @@ def test_bad_country_override_names_the_code():
     d["country_overrides"] = {"HEG": {"debt_to_gdp": -1.0}}
     with pytest.raises(ScenarioError, match="debt_to_gdp"):
         Scenario.from_dict(d, source="x.toml")
+
+
+def test_lifting_a_tariff_lifts_the_retaliations_and_a_rate_path_can_be_cancelled():
+    d = teaching_dict()
+    d["events"] = [
+        {"kind": "tariff", "year": 2002, "until": 2006, "imposer": "HEG",
+         "targets": ["MAN", "FAB"], "rate": 0.2},
+        {"kind": "rate_path", "year": 2003, "until": 2010, "rates": [0.07]},
+    ]  # fmt: skip
+    model = TradeModel(Scenario.from_dict(d)).run(4)
+    assert sorted(t.source for t in model.tariffs) == ["event", "retaliation", "retaliation"]
+    path = next(ev for ev in model.timeline._starts[2003])
+    path.revert(model)  # cancelled in 2004: the rates still to come go, the past stays
+    assert sorted(model.money.rate_path) == [2003]
+    model.run(3)
+    assert model.tariffs == []
+    assert model.world_frame().set_index("year").policy_rate.loc[2005] == pytest.approx(0.03)

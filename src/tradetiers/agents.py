@@ -101,7 +101,7 @@ def tariff_retaliation(country: Country) -> None:
         if key in m.retaliated:
             continue
         m.retaliated.add(key)
-        m.impose_tariff(i, [t.imposer], list(t.goods), t.rate, "retaliation")
+        m.impose_tariff(i, [t.imposer], list(t.goods), t.rate, "retaliation", answers=t)
 
 
 def default_rules(scenario: Scenario) -> list[DecisionRule]:

@@ -301,11 +301,22 @@ class RatePath(_Event):
     kind: Literal["rate_path"] = "rate_path"
     rates: Annotated[list[Annotated[float, Field(ge=-0.05, le=0.3)]], Field(min_length=1)]
 
+    def _years(self) -> dict[int, float]:
+        last = self.until if self.until is not None else self.year + len(self.rates)
+        return {
+            year: self.rates[min(k, len(self.rates) - 1)]
+            for k, year in enumerate(range(self.year, last))
+        }
+
     def apply(self, model: TradeModel) -> None:
         """Schedule the rates (the last one holds until ``until``, if given)."""
-        last = self.until if self.until is not None else self.year + len(self.rates)
-        for k, year in enumerate(range(self.year, last)):
-            model.money.rate_path[year] = self.rates[min(k, len(self.rates) - 1)]
+        model.money.rate_path.update(self._years())
+
+    def revert(self, model: TradeModel) -> None:
+        """Drop the rates still to come that this path set (the rule or level takes over)."""
+        for year, rate in self._years().items():
+            if year >= model.year and model.money.rate_path.get(year) == rate:
+                del model.money.rate_path[year]
 
 
 class MilitarySpending(_Event):
@@ -415,10 +426,10 @@ class ReserveRun(_Event):
     years: Annotated[int, Field(ge=1, le=50)] = 5
 
     def apply(self, model: TradeModel) -> None:
-        """Start the run."""
+        """Start the run (the note, if any, says why; e.g. a lever)."""
         from tradetiers.money_step import start_run
 
-        start_run(model, self.years, "forced by the scenario")
+        start_run(model, self.years, self.note or "forced by the scenario")
 
 
 EventSpec = Annotated[

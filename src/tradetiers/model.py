@@ -33,7 +33,7 @@ from tradetiers.world import build_state, build_trade_graph, graph_kind
 SETTABLE = ("parameters", "technology", "money")
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: the arrays have no single truth value
 class ExportControlInForce:
     """An export control in force: who controls which rungs toward whom, and its barrier."""
 
@@ -45,7 +45,7 @@ class ExportControlInForce:
     source: str  # "event", "rule" or "lever"
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity
 class TariffInForce:
     """A tariff in force: the imposer taxes imports of some goods from the targets."""
 
@@ -55,6 +55,7 @@ class TariffInForce:
     rate: float
     barrier: gravity.Barrier
     source: str  # "event", "rule" (retaliation) or "lever"
+    answers: TariffInForce | None = None  # the tariff a retaliation answers
 
 
 @dataclass
@@ -248,7 +249,13 @@ class TradeModel(mesa.Model):
             self.log("export_control_lifted", f"controls on {control.goods} lifted")
 
     def impose_tariff(
-        self, imposer: int, targets: list[int], goods: list[int], rate: float, source: str = "event"
+        self,
+        imposer: int,
+        targets: list[int],
+        goods: list[int],
+        rate: float,
+        source: str = "event",
+        answers: TariffInForce | None = None,
     ) -> TariffInForce:
         """The imposer taxes its imports of these goods from the targets, from this year.
 
@@ -258,7 +265,7 @@ class TradeModel(mesa.Model):
         tgt = np.asarray(targets)
         factor = (1.0 + rate) ** (-self.scenario.money.trade_elasticity)
         barrier = gravity.Barrier(list(goods), tgt, np.array([imposer]), factor)
-        tariff = TariffInForce(imposer, tgt, list(goods), rate, barrier, source)
+        tariff = TariffInForce(imposer, tgt, list(goods), rate, barrier, source, answers)
         self.tariffs.append(tariff)
         self.add_barrier(barrier)
         codes = self.state.codes
@@ -272,11 +279,13 @@ class TradeModel(mesa.Model):
         return tariff
 
     def lift_tariff(self, tariff: TariffInForce) -> None:
-        """End a tariff."""
+        """End a tariff, and the retaliations that answered it."""
         if tariff in self.tariffs:
             self.tariffs.remove(tariff)
             self.remove_barrier(tariff.barrier)
             self.log("tariff_lifted", f"{self.state.codes[tariff.imposer]} lifts a tariff")
+            for answer in [t for t in self.tariffs if t.answers is tariff]:
+                self.lift_tariff(answer)
 
     def is_controlled(self, controller: int, target: int, good: int) -> bool:
         """Whether ``controller`` already controls exports of ``good`` to ``target``."""
