@@ -289,6 +289,9 @@ def view_frame(lesson: Lesson, result: Result, lang: str) -> pd.DataFrame:
         else pd.DataFrame(columns=["year", "series", "value", "run"])
     )
     out["year"] = out["year"].astype(int)
+    # the series' name without the baseline's suffix: a run and its baseline share a colour
+    tail = suffix["baseline"]
+    out["group"] = [x[: -len(tail)] if tail and x.endswith(tail) else x for x in out["series"]]
     return out
 
 

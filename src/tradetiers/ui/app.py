@@ -24,7 +24,7 @@ from tradetiers.ui.components.controls import (
     language_label,
 )
 from tradetiers.ui.i18n import tr
-from tradetiers.ui.pages import bubbles, compare, ladder, money, world
+from tradetiers.ui.pages import bubbles, compare, ladder, lessons, money, world
 from tradetiers.ui.session import CapError, Session, library
 
 #: environment variable through which ``tradetiers ui SCENARIO`` passes its scenario
@@ -36,6 +36,7 @@ PAGES = [
     ("money", "page_money", money.Page),
     ("bubbles", "page_bubbles", bubbles.Page),
     ("compare", "page_compare", compare.Page),
+    ("lessons", "page_lessons", lessons.Page),
 ]
 
 

@@ -1,0 +1,1 @@
+"""The app's Lessons section: the lesson list, the presenter, class predictions."""
