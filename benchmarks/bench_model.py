@@ -1,10 +1,15 @@
 """Years per second and peak memory of whole runs, and the cost of a step vs. its allocation.
 
-Run: ``python benchmarks/bench_model.py [--quick]``. Each world runs in its own
-process so that its peak memory (max RSS) is its own. Prints figures, asserts nothing.
+Run: ``python benchmarks/bench_model.py [--quick] [--configs core,technology,default]``.
+Each world runs in its own process per configuration, so that its peak memory (max
+RSS) is its own. Prints figures, asserts nothing.
 
 Worlds: the teaching world (N = 8), a dense synthetic world (N = 200) and a sparse
-synthetic world (N = 5,000, k = 10).
+synthetic world (N = 5,000, k = 10). Configurations: ``core`` (technology and money
+off: the world of the core issue), ``technology`` (technology on, money off) and
+``default`` (the scenario as shipped). The ratios to ``core`` are printed per world,
+from CPU time, which other people's processes on a shared machine disturb less than
+wall time.
 """
 
 from __future__ import annotations
@@ -38,8 +43,15 @@ WORLDS = {
     },
 }
 
+#: scenario switches per configuration (None: as the scenario says)
+CONFIGS: dict[str, dict[str, bool]] = {
+    "core": {"technology": False, "money": False},
+    "technology": {"technology": True, "money": False},
+    "default": {},
+}
 
-def child(spec: dict) -> dict:
+
+def child(spec: dict, config: dict[str, bool]) -> dict:
     """Run one world in this process and report timings and memory."""
     from tradetiers import Scenario, TradeModel
     from tradetiers.economy import gravity
@@ -47,23 +59,28 @@ def child(spec: dict) -> dict:
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     sc = spec["scenario"]
     scenario = Scenario.load(sc) if isinstance(sc, str) else Scenario.from_dict(sc)
+    for table, on in config.items():
+        getattr(scenario, table).enabled = on
     years = spec["years"]
     runs = []
     for _ in range(spec["repeats"]):  # whole runs, model built each time; median reported
-        t0 = time.perf_counter()
+        c0, t0 = time.process_time(), time.perf_counter()
         model = TradeModel(scenario, rng=1)
         t1 = time.perf_counter()
         model.step()  # first year: path distances, kernel, cold Sinkhorn
         t2 = time.perf_counter()
-        step_times = []
+        step_times, sweeps = [], model.last.allocation.iterations
         for _ in range(years - 1):
             ts = time.perf_counter()
             model.step()
             step_times.append(time.perf_counter() - ts)
-        t3 = time.perf_counter()
-        runs.append((t3 - t0, t1 - t0, t2 - t1, sorted(step_times)[len(step_times) // 2]))
+            sweeps += model.last.allocation.iterations
+        t3, c3 = time.perf_counter(), time.process_time()
+        median_step = sorted(step_times)[len(step_times) // 2]
+        runs.append((t3 - t0, t1 - t0, t2 - t1, median_step, c3 - c0, sweeps))
     runs.sort()
-    run_s, build_s, first_s, steady = runs[len(runs) // 2]
+    run_s, build_s, first_s, steady, _, sweeps = runs[len(runs) // 2]
+    cpu = sorted(r[4] for r in runs)
     ratios = []
     for _ in range(min(10, years)):  # extra years, timed apart from the run above
         previous = model.last.allocation
@@ -97,6 +114,8 @@ def child(spec: dict) -> dict:
         "first_year_s": first_s,
         "run_s": run_s,
         "best_run_s": runs[0][0],
+        "cpu_s": cpu[len(cpu) // 2],
+        "sweeps": sweeps,
         "years_per_s": years / run_s,
         "median_year_ms": 1000 * steady,
         "step_over_allocation": sorted(ratios)[len(ratios) // 2],
@@ -109,53 +128,74 @@ def child(spec: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="skip the 5,000-country world")
+    parser.add_argument(
+        "--configs", default="core,technology,default", help="comma-separated, of " + str(CONFIGS)
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--config", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(WORLDS[args.child])))
+        print(json.dumps(child(WORLDS[args.child], CONFIGS[args.config])))
         return
+    configs = args.configs.split(",")
     header = (
         "world",
+        "config",
         "years",
         "run s",
         "best s",
+        "cpu s",
         "years/s",
         "ms/year",
+        "sweeps",
         "first yr s",
         "step/alloc",
         "peak MB",
     )
-    widths = (22, 6, 8, 8, 9, 9, 11, 11, 9)
+    widths = (22, 11, 6, 8, 8, 8, 9, 9, 8, 11, 11, 9)
     print(
         "".join(
-            h.rjust(w) if i else h.ljust(w)
+            h.rjust(w) if i > 1 else h.ljust(w)
             for i, (h, w) in enumerate(zip(header, widths, strict=True))
         )
     )
     for name in WORLDS:
         if args.quick and "5000" in name:
             continue
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", name], capture_output=True, text=True, check=True
-        )
-        r = json.loads(out.stdout.strip().splitlines()[-1])
-        cells = (
-            f"{r['years']}",
-            f"{r['run_s']:.2f}",
-            f"{r['best_run_s']:.2f}",
-            f"{r['years_per_s']:.1f}",
-            f"{r['median_year_ms']:.1f}",
-            f"{r['first_year_s']:.2f}",
-            f"{r['step_over_allocation']:.2f}",
-            f"{r['peak_rss_mb']:.0f}",
-        )
-        print(
-            name.ljust(widths[0])
-            + "".join(c.rjust(w) for c, w in zip(cells, widths[1:], strict=True))
-        )
+        cpu = {}
+        for config in configs:
+            out = subprocess.run(
+                [sys.executable, __file__, "--child", name, "--config", config],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            r = json.loads(out.stdout.strip().splitlines()[-1])
+            cpu[config] = r["cpu_s"]
+            cells = (
+                f"{r['years']}",
+                f"{r['run_s']:.2f}",
+                f"{r['best_run_s']:.2f}",
+                f"{r['cpu_s']:.2f}",
+                f"{r['years_per_s']:.1f}",
+                f"{r['median_year_ms']:.1f}",
+                f"{r['sweeps']}",
+                f"{r['first_year_s']:.2f}",
+                f"{r['step_over_allocation']:.2f}",
+                f"{r['peak_rss_mb']:.0f}",
+            )
+            print(
+                name.ljust(widths[0])
+                + config.ljust(widths[1])
+                + "".join(c.rjust(w) for c, w in zip(cells, widths[2:], strict=True))
+            )
+        if "core" in cpu:
+            ratios = ", ".join(f"{c} {cpu[c] / cpu['core']:.2f}" for c in cpu if c != "core")
+            print(f"{'':22}{'cpu / core':11}{ratios}")
     print(
         "run s: median whole run, building the world included, over repeated runs (9, 3, 1);\n"
-        "best s: the fastest run; ms/year: median year after the first; step/alloc: a whole\n"
+        "best s: the fastest run; cpu s: the median run's process CPU time; ms/year: median\n"
+        "year after the first; sweeps: Sinkhorn sweeps of the median run; step/alloc: a whole\n"
         "year over its bare Sinkhorn allocation on the same arrays and warm start;\n"
         "peak MB: the process's max RSS."
     )

@@ -411,50 +411,53 @@ class TradeModel(mesa.Model):
     def kernel(self, producers: np.ndarray) -> gravity.Kernel:
         """Gravity kernel, cached until the producers, graph or barriers change.
 
-        When only some goods' producers change (an entrant on a rung), only those goods'
-        weights are rebuilt, and only their stalls are forgotten; the result is the
-        same as a full rebuild.
+        Only the goods whose producers or barriers changed (an entrant on a rung, an
+        export control on two rungs) are rebuilt, and only their stalls are forgotten;
+        the result is the same as a full rebuild.
         """
-        key = (producers.tobytes(), self._barrier_version)
-        if self._kernel is None or key != self._kernel_key:
-            if self._distances is None:
-                self._distances = path_distances(self._graph, self.state.n, self.dense)
-            gs, p = self.scenario.graph, self.scenario.parameters
-            last, changed = self._kernel_key, []
-            if self._kernel is not None and last is not None and last[1] == key[1]:
-                before = np.frombuffer(last[0], dtype=bool)
-                if before.size == producers.size:
-                    moved = before.reshape(producers.shape) != producers
-                    changed = np.flatnonzero(moved.any(axis=0)).tolist()
-            if 0 < len(changed) < producers.shape[1]:
-                barriers = [
-                    gravity.Barrier(
-                        [i for i, g in enumerate(changed) if g in b.goods],
-                        b.suppliers,
-                        b.buyers,
-                        b.factor,
-                    )
-                    for b in self.barriers
-                ]
-                part = gravity.build_kernel(
-                    self._distances,
-                    producers[:, changed],
-                    p.distance_decay,
-                    gs.suppliers_per_buyer,
-                    barriers,
+        key = (producers.tobytes(), self._barrier_version, tuple(self.barriers))
+        last = self._kernel_key
+        if self._kernel is not None and last is not None and key[:2] == last[:2]:
+            return self._kernel
+        if self._distances is None:
+            self._distances = path_distances(self._graph, self.state.n, self.dense)
+        gs, p = self.scenario.graph, self.scenario.parameters
+        changed = None  # not known: rebuild every good
+        if self._kernel is not None and last is not None and len(last[0]) == len(key[0]):
+            before = np.frombuffer(last[0], dtype=bool).reshape(producers.shape)
+            moved = (before != producers).any(axis=0)
+            # barriers are added and lifted, never altered: compare them by identity
+            kept, now = {id(b) for b in last[2]}, {id(b) for b in self.barriers}
+            lifted = [b for b in last[2] if id(b) not in now]
+            for bar in lifted + [b for b in self.barriers if id(b) not in kept]:
+                moved[bar.goods] = True
+            changed = np.flatnonzero(moved).tolist()
+        self._kernel_key = key
+        if changed is None or len(changed) == producers.shape[1]:
+            self._kernel = gravity.build_kernel(
+                self._distances, producers, p.distance_decay, gs.suppliers_per_buyer, self.barriers
+            )
+            self._stalled = set()
+        elif changed:
+            barriers = [
+                gravity.Barrier(
+                    [i for i, g in enumerate(changed) if g in b.goods],
+                    b.suppliers,
+                    b.buyers,
+                    b.factor,
                 )
-                self._kernel = self._kernel.replaced(changed, part)
-                self._stalled -= set(changed)
-            else:
-                self._kernel = gravity.build_kernel(
-                    self._distances,
-                    producers,
-                    p.distance_decay,
-                    gs.suppliers_per_buyer,
-                    self.barriers,
-                )
-                self._stalled = set()
-            self._kernel_key = key
+                for b in self.barriers
+            ]
+            part = gravity.build_kernel(
+                self._distances,
+                producers[:, changed],
+                p.distance_decay,
+                gs.suppliers_per_buyer,
+                barriers,
+            )
+            assert self._kernel is not None
+            self._kernel = self._kernel.replaced(changed, part)
+            self._stalled -= set(changed)
         return self._kernel
 
     def _trade(self, output: np.ndarray, transfers: np.ndarray | None = None) -> None:

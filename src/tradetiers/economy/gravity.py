@@ -13,12 +13,19 @@ saving) and *unsold output* (the seller's lost revenue).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.sparse import block_diag, csr_array
+from scipy.sparse import csr_array
 
 from tradetiers.economy.network import PathDistances, nearest_source
+
+try:  # the batched LAPACK solve behind np.linalg.solve, without its per-call checks: for
+    # the tiny least-squares systems of Anderson acceleration those checks cost 3x the solve
+    from numpy.linalg._umath_linalg import solve as _solve_stacked
+except ImportError:  # pragma: no cover - numpy moved it; the public function does the same
+    _solve_stacked = np.linalg.solve
 
 
 # -- kernels -------------------------------------------------------------------------------
@@ -37,6 +44,17 @@ class DenseKernel:
     def col(self, u: np.ndarray) -> np.ndarray:
         """Sum over suppliers of u_i K_ij, (G, N)."""
         return (self.kt @ u[:, :, None])[:, :, 0]
+
+    def matvecs(self) -> tuple[Callable[[np.ndarray], np.ndarray], ...]:
+        """``row`` and ``col`` on (G, N, 1) columns, without reshaping."""
+        return self.k.__matmul__, self.kt.__matmul__
+
+    def replaced(self, goods: list[int], new: DenseKernel) -> DenseKernel:
+        """This kernel with the weights of ``goods`` taken from ``new`` (one good each)."""
+        out = DenseKernel.__new__(DenseKernel)
+        out.k, out.kt, out.shape = self.k.copy(), self.kt.copy(), self.shape
+        out.k[goods], out.kt[goods] = new.k, new.kt
+        return out
 
     def diagonal(self) -> np.ndarray:
         """K_ii per good, (G, N)."""
@@ -88,12 +106,28 @@ class DenseKernel:
 class SparseKernel:
     """Kernel as one block-diagonal CSR matrix over (good, country); for large sparse worlds."""
 
-    def __init__(self, blocks: list[csr_array]) -> None:
+    def __init__(self, blocks: list[csr_array], kt: csr_array | None = None) -> None:
         self.blocks = blocks
         self.n = blocks[0].shape[0]
         self.shape = len(blocks), self.n
-        self.k = csr_array(block_diag(blocks, format="csr"))
-        self.kt = csr_array(self.k.T.tocsr())
+        self.k = _block_diagonal([(b.data, b.indices, b.indptr) for b in blocks], self.n)
+        self.kt = csr_array(self.k.T.tocsr()) if kt is None else kt
+
+    def replaced(self, goods: list[int], new: SparseKernel) -> SparseKernel:
+        """This kernel with the blocks of ``goods`` taken from ``new`` (one block each).
+
+        What a full rebuild would give, bit for bit, at the cost of the new blocks only:
+        the transposed kernel reuses the other goods' rows.
+        """
+        blocks, at = list(self.blocks), {g: i for i, g in enumerate(goods)}
+        parts = []
+        for g in range(self.shape[0]):
+            if g in at:
+                blocks[g] = new.blocks[at[g]]
+                parts.append(_block_rows(new.kt, self.n, at[g]))
+            else:
+                parts.append(_block_rows(self.kt, self.n, g))
+        return SparseKernel(blocks, _block_diagonal(parts, self.n))
 
     def row(self, v: np.ndarray) -> np.ndarray:
         """Sum over buyers of K_ij v_j, (G, N)."""
@@ -102,6 +136,13 @@ class SparseKernel:
     def col(self, u: np.ndarray) -> np.ndarray:
         """Sum over suppliers of u_i K_ij, (G, N)."""
         return (self.kt @ u.ravel()).reshape(self.shape)
+
+    def matvecs(self) -> tuple[Callable[[np.ndarray], np.ndarray], ...]:
+        """``row`` and ``col`` on (G, N, 1) columns."""
+        k, kt = self.k, self.kt
+        return (lambda z: (k @ z.ravel()).reshape(z.shape)), (
+            lambda z: (kt @ z.ravel()).reshape(z.shape)
+        )
 
     def diagonal(self) -> np.ndarray:
         """K_ii per good, (G, N)."""
@@ -159,6 +200,29 @@ class SparseKernel:
 
 
 Kernel = DenseKernel | SparseKernel
+
+
+def _block_rows(m: csr_array, n: int, g: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Block g of a block-diagonal CSR matrix with n x n blocks, as local CSR arrays."""
+    lo, hi = m.indptr[g * n], m.indptr[(g + 1) * n]
+    return m.data[lo:hi], m.indices[lo:hi] - g * n, m.indptr[g * n : (g + 1) * n + 1] - lo
+
+
+def _block_diagonal(parts: list[tuple[np.ndarray, ...]], n: int) -> csr_array:
+    """Block-diagonal CSR matrix from n x n blocks given as (data, indices, indptr).
+
+    Each block's entries keep their order, as in scipy, so products
+    sum in the same order; concatenating is much cheaper than going through COO.
+    """
+    sizes = np.cumsum([0] + [p[0].size for p in parts])
+    data = np.concatenate([p[0] for p in parts])
+    indices = np.concatenate([p[1].astype(np.int64) + g * n for g, p in enumerate(parts)])
+    indptr = np.concatenate(
+        [np.zeros(1, np.int64)]
+        + [p[2][1:].astype(np.int64) + sizes[g] for g, p in enumerate(parts)]
+    )
+    size = len(parts) * n
+    return csr_array((data, indices, indptr), shape=(size, size))
 
 
 def build_kernel(
@@ -247,7 +311,7 @@ def _sparse_support(
     return pair // n, pair % n, dist[first]
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity (lifting one removes that one): arrays inside
 class Barrier:
     """A multiplicative factor on trade weights: 0 blocks (export controls), <1 taxes (tariffs)."""
 
@@ -306,6 +370,104 @@ def _safe(x: np.ndarray) -> np.ndarray:
     return np.where(x > 0, x, np.inf)
 
 
+#: Anderson acceleration: how many past sweeps each good's next iterate mixes.
+ANDERSON_MEMORY = 10
+#: Anderson sweeps a good may take before the over-relaxed loop takes it over.
+ANDERSON_SWEEPS = 100
+#: A good whose error has not fallen tenfold in this many Anderson sweeps is handed over.
+ANDERSON_PATIENCE = 15
+
+
+def _anderson(
+    kernel: Kernel,
+    sales: np.ndarray,
+    purchases: np.ndarray,
+    v0: np.ndarray,
+    tol: float,
+    budget: int,
+) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
+    """Sinkhorn with Anderson acceleration, per good, on the log buyer scalings.
+
+    One sweep is the map ``x -> log(purchases / K^T u)`` with ``u = sales / K e^x``,
+    whose fixed point balances the good. Anderson acceleration (type II, Walker and Ni
+    2011) replaces each iterate by the combination of the last ``ANDERSON_MEMORY``
+    sweeps that minimises the residual, a small least-squares problem per good. A
+    year of the model's dense worlds takes 8 to 13 sweeps where over-relaxed Sinkhorn
+    took 35 to 60 from the same warm start (about 50 instead of 85 in the sparse
+    5,000-country world). It is little slower from a cold start, which matters when
+    technology moves capabilities: last year's scalings are then a poor start.
+
+    Row sums are exact after every sweep (``u`` is solved from ``v``), so the error is
+    the column error of the pair ``(u, v)`` the sweep evaluated. A good that converges
+    is frozen (its residual is zeroed, so its Anderson step is zero). A good whose
+    error is not finite, or has not fallen tenfold over ``ANDERSON_PATIENCE`` sweeps
+    (an infeasible good), is frozen as not converged, for the caller's over-relaxed
+    loop, which detects stalls. Arrays are (G, N, 1) columns, so that the kernel
+    products and the least-squares algebra need no reshaping: at small N the cost is
+    the number of numpy calls.
+
+    Returns:
+        u, v (G, N), sweeps, and a (G,) bool of goods that converged.
+    """
+    g, n = kernel.shape
+    m = ANDERSON_MEMORY
+    row, col = kernel.matvecs()
+    s, p = sales[:, :, None], purchases[:, :, None]
+    act = p > 0
+    tol_abs = tol * sales.sum(axis=1)
+    # added to denominators where nothing is sold or bought, so that 0/0 becomes 0/1
+    no_sales = (s <= 0) * 1.0
+    no_demand = (~act) * 1.0
+    p_safe = p + no_demand
+    x = np.log(np.where(act[:, :, 0] & np.isfinite(v0) & (v0 > 0), v0, 1.0))[:, :, None]
+    d_res = np.zeros((g, n, m))  # differences of successive residuals, one per column
+    d_map = np.zeros((g, n, m))  # differences of successive map values (x + residual)
+    r_prev = f_prev = x
+    done = np.zeros(g, dtype=bool)
+    frozen = np.zeros(g, dtype=bool)
+    best = np.full(g, np.inf)
+    checkpoint = np.full(g, np.inf)
+    u = v = x
+    it = 0
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        for it in range(1, budget + 1):
+            v = np.exp(x) * act
+            u = s / (row(v) + no_sales)
+            vk = v * col(u)
+            err = np.abs(vk - p).max(axis=(1, 2))
+            done |= err <= tol_abs
+            np.fmin(best, err, out=best)
+            if it % ANDERSON_PATIENCE == 0:
+                bad = ~(best <= 0.1 * checkpoint) & ~frozen & ~done  # NaN: no progress
+                checkpoint = best.copy()
+                if bad.any():
+                    frozen |= bad
+                    x[bad], d_res[bad], d_map[bad] = 0.0, 0.0, 0.0
+            frozen |= done
+            if frozen.all():
+                break
+            r = np.log(p_safe / (vk + no_demand))  # log(target / column sum); 0 if inactive
+            r[frozen] = 0.0
+            f = x + r
+            if it > 1:
+                j = (it - 2) % m
+                np.subtract(r, r_prev, out=d_res[:, :, j : j + 1])
+                np.subtract(f, f_prev, out=d_map[:, :, j : j + 1])
+            r_prev, f_prev = r, f
+            k = min(it - 1, m)
+            if k == 0:
+                x = f
+                continue
+            dr = d_res[:, :, :k]
+            drt = dr.transpose(0, 2, 1)
+            a = drt @ dr
+            diag = a.reshape(g, k * k)[:, :: k + 1]  # a view: a ridge keeps a regular
+            diag *= 1.0 + 1e-10
+            diag += 1e-280
+            x = f - d_map[:, :, :k] @ _solve_stacked(a, drt @ r)
+    return u[:, :, 0], v[:, :, 0], it, done & ~np.isnan(u[:, :, 0]).any(axis=1)
+
+
 def sinkhorn(
     kernel: Kernel,
     sales: np.ndarray,
@@ -320,14 +482,16 @@ def sinkhorn(
     """Balance the kernel to the row targets ``sales`` and column targets ``purchases``.
 
     Convergence: every good's largest row- and column-sum error, relative to its world
-    total, is at most ``tol``. The updates are over-relaxed (Thibault et al. 2017,
-    "Overrelaxed Sinkhorn-Knopp"), which cuts iterations several-fold. Each good that
-    has not converged falls back to plain RAS on its own if its error grows tenfold
-    or stops halving over 100 iterations (over-relaxation can oscillate); if, with
-    plain RAS, it still stops halving, the good has *stalled* (it is infeasible) and
-    is reported as not converged without iterating further.
-    Warm-starting from last year's scalings makes a quiet year cheap. The loop is
-    kept lean: at small N its cost is the number of numpy calls, not arithmetic.
+    total, is at most ``tol``. Each good is first balanced by Anderson-accelerated
+    Sinkhorn (:func:`_anderson`), which usually converges in 10 to 20 sweeps. A good it
+    leaves unconverged restarts from the warm start in over-relaxed Sinkhorn
+    (Thibault et al. 2017, "Overrelaxed Sinkhorn-Knopp"). There, each good that has
+    not converged falls back to plain RAS on its own if its error grows tenfold or
+    stops halving over 100 iterations (over-relaxation can oscillate); if, with plain
+    RAS, it still stops halving, the good has *stalled* (it is infeasible) and is
+    reported as not converged without iterating further.
+    Warm-starting from last year's scalings makes a quiet year cheap. The loops are
+    kept lean: at small N their cost is the number of numpy calls, not arithmetic.
 
     Returns:
         u, v, iterations, and a (G,) bool of goods that converged.
@@ -339,6 +503,12 @@ def sinkhorn(
     has_demand = purchases > 0
     u = np.where((sales > 0) & np.isfinite(u), u, 0.0)
     v = np.where(has_demand & np.isfinite(v) & (v > 0), v, has_demand * 1.0)
+    ua, va, it0, fast = _anderson(kernel, sales, purchases, v, tol, min(ANDERSON_SWEEPS, max_iter))
+    if fast.all():  # row sums are exact to rounding, column sums within tol
+        return ua, va, it0, fast
+    # goods Anderson did not balance restart from the warm start in the over-relaxed loop
+    u = np.where(fast[:, None], ua, u)
+    v = np.where(fast[:, None], va, v)
     col_err = np.full(g, np.inf)
     best = np.full(g, np.inf)
     om = np.full(g, float(omega))
@@ -375,10 +545,23 @@ def sinkhorn(
             v = _relaxed(v, purchases / _safe(ktu), w)
             if it % CHECK_EVERY == 0:
                 col_err = np.abs(v * ktu - purchases).max(axis=1) * inv_scale
+    return u, v, it0 + it, _converged(kernel, u, v, sales, purchases, tol, inv_scale)
+
+
+def _converged(
+    kernel: Kernel,
+    u: np.ndarray,
+    v: np.ndarray,
+    sales: np.ndarray,
+    purchases: np.ndarray,
+    tol: float,
+    inv_scale: np.ndarray,
+) -> np.ndarray:
+    """(G,) bool: row and column sums within ``tol`` of the world total, scalings finite."""
+    with np.errstate(over="ignore", invalid="ignore"):
         col_err = np.abs(v * kernel.col(u) - purchases).max(axis=1) * inv_scale
         row_err = np.abs(u * kernel.row(v) - sales).max(axis=1) * inv_scale
-    converged = (row_err <= tol) & (col_err <= tol) & np.isfinite(u).all(1) & np.isfinite(v).all(1)
-    return u, v, it, converged
+    return (row_err <= tol) & (col_err <= tol) & np.isfinite(u).all(1) & np.isfinite(v).all(1)
 
 
 #: Sweeps a dummy solve may take before its dummy weight is raised a hundredfold.
