@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from tradetiers import money_step
+from tradetiers import money_step, structure_step, technology_step
 from tradetiers.agents import Country, DecisionRule, default_rules
 from tradetiers.config import Scenario, ScenarioError, default_scenario
-from tradetiers.economy import demand, gravity, money, production, structure, technology, trade
+from tradetiers.economy import demand, gravity, production, technology, trade
 from tradetiers.economy.network import PathDistances, path_distances
 from tradetiers.economy.production import FIRST_RUNG
 from tradetiers.events import Timeline
@@ -114,8 +114,8 @@ class TradeModel(mesa.Model):
         self._controlled_cache: tuple[Any, set[tuple[int, int, int]]] = (None, set())
         self.open_rungs = np.zeros(g, dtype=bool)  # indexed like goods; rungs only
         self.tech_params = _tech_params(sc)
-        self._exposure: Any = None  # import shares from last year's flows
-        self._frontier0: np.ndarray | None = None  # each rung's first frontier
+        self.exposure_weights: Any = None  # import shares from last year's flows
+        self.frontier_start: np.ndarray | None = None  # each rung's first frontier
         self.decision_rules: list[DecisionRule] = list(default_rules(sc))
         self.relative_now = np.zeros((n, len(sc.goods.ladder)))
         self.leads_now = np.zeros(n, dtype=bool)
@@ -361,36 +361,8 @@ class TradeModel(mesa.Model):
         return self
 
     def _technology(self) -> None:
-        """Step 3: R&D, innovation, imitation, leakage, open source; mastery years."""
-        if not self.scenario.technology.enabled or self.last is None:
-            return  # fixed productivity, or no market year yet to fund R&D from
-        s, tp = self.state, self.tech_params
-        cap = s.productivity[:, FIRST_RUNG:]
-        _, rel = technology.relative_capability(cap)
-        # firms reinvest technology rents (manufacturing profits); oil rents fund no labs
-        tech_rents = s.rents[:, FIRST_RUNG:].sum(axis=1)
-        rd = technology.rd_budget(tech_rents, s.gdp, s.rd_public_share, s.rd_profit_share)
-        rd_rung = technology.split_rd(
-            rd, rel, tp.mastery_share, tp.climb_share, s.revenue[:, FIRST_RUNG:]
-        )
-        frontier = cap.max(axis=0)
-        if self._frontier0 is None:
-            self._frontier0 = frontier.copy()
-        costs = technology.rung_costs(float(s.gdp.mean()), frontier, self._frontier0, tp)
-        innovated, _ = technology.innovate(cap, rd_rung, costs, tp, self.rng)
-        penalties = [
-            (c.controllers, c.targets, [g - FIRST_RUNG for g in c.goods], c.penalty)
-            for c in self.controls
-        ]
-        gains = technology.imitate(
-            cap, rd_rung, costs, self._exposure, penalties, self.open_rungs[FIRST_RUNG:], tp
-        )
-        s.productivity[:, FIRST_RUNG:] = innovated + gains
-        s.rd_spending, s.rd_by_rung = rd, rd_rung
-        _, rel = technology.relative_capability(s.productivity[:, FIRST_RUNG:])
-        s.mastered_year = technology.mastery_update(
-            s.mastered_year, rel, self.year, tp.mastery_share
-        )
+        """Step 3: technology (see technology_step)."""
+        technology_step.advance(self)
 
     def _produce(self) -> np.ndarray:
         s, p = self.state, self.scenario.parameters
@@ -517,7 +489,7 @@ class TradeModel(mesa.Model):
         s.exports = alloc.exports.sum(axis=0)
         s.imports = alloc.imports.sum(axis=0)
         self.last = YearResult(market, m, alloc, budget)
-        self._exposure = technology.exposure(
+        self.exposure_weights = technology.exposure(
             *kernel.cross_border(alloc.u, alloc.v), alloc.imports.sum(axis=0)
         )
         if self.state.mastered_year.size and self.year == self.scenario.start_year:
@@ -539,98 +511,8 @@ class TradeModel(mesa.Model):
         money_step.settle(self)
 
     def _restructure(self) -> None:
-        s, p = self.state, self.scenario.parameters
-        pay = production.pay_per_worker(
-            self.prices,
-            s.productivity,
-            self.goods_workers,
-            s.labour_shares,
-            s.land,
-            s.deposits,
-            p.land_elasticity,
-            p.deposit_elasticity,
-            self.input_share,
-            p.sector_floor,
-        )
-        # pay counts what was actually sold: a seller that cannot sell part of its output
-        # (export controls, a stalled market) earns less there, and labour moves away
-        assert self.last is not None
-        sold_share = np.divide(
-            s.revenue - self.last.allocation.unsold.T,
-            s.revenue,
-            out=np.ones_like(s.revenue),
-            where=s.revenue > 0,
-        )
-        pay = pay * sold_share
-        # protected or subsidised sectors pay more at home (tariffs, reshoring subsidies)
-        pay = pay * (1.0 + s.subsidy) * (1.0 + s.tariff_wedge * self._home_sales_share())
-        first = not s.expected_pay.any()
-        s.expected_pay = (
-            pay if first else structure.smooth_pay(s.expected_pay, pay, p.pay_smoothing)
-        )
-        capable = s.productivity > 0
-        if self.scenario.money.enabled:
-            self._reallocate_with_finance(capable, first)
-        else:
-            target = structure.target_shares(
-                s.expected_pay, capable, p.pay_elasticity, p.sector_floor
-            )
-            s.labour_shares = structure.reallocate(s.labour_shares, target, p.reallocation_speed)
-        assert self.last is not None
-        new_tier = structure.classify_tiers(
-            self.last.allocation.exports.T,
-            s.revenue,
-            s.gdp_per_capita,
-            s.is_hegemon,
-            p.poorest_income_share,
-            s.finance_share if self.scenario.money.enabled else None,
-        )
-        rel = self.relative_capability()
-        top = rel[:, -2:] >= self.tech_params.mastery_share  # masters a top rung
-        challenger = (new_tier == 2) & top.any(axis=1) & ~s.is_hegemon
-        for i in np.flatnonzero(challenger & ~s.challenger):
-            self.log("challenger", f"{s.names[i]} masters a top rung: a challenger", s.codes[i])
-        s.challenger = challenger
-        changed = np.flatnonzero((s.tier != 0) & (new_tier != s.tier))
-        for i in changed:
-            self.log(
-                "tier_change",
-                f"{s.names[i]} moves from tier {s.tier[i]} to tier {new_tier[i]}",
-                s.codes[i],
-            )
-        s.tier = new_tier
-
-    def _home_sales_share(self) -> np.ndarray:
-        """Share of each country's sales of each good that stay at home, (N, G)."""
-        assert self.last is not None
-        a = self.last.allocation
-        return np.divide(
-            a.domestic.T, a.sold.T, out=np.zeros_like(self.state.revenue), where=a.sold.T > 0
-        )
-
-    def _reallocate_with_finance(self, capable: np.ndarray, first: bool) -> None:
-        """Labour moves among goods sectors and the finance sector toward better pay (M2).
-
-        Finance is one more column in the reallocation: its pay is the finance
-        sector's value added per finance worker, and only a country whose finance
-        earns something (the issuer, while the spread is positive) can have one.
-        """
-        s, p = self.state, self.scenario.parameters
-        f = s.finance_labour
-        # pay at no less than the sector floor, so that a new issuer's empty finance
-        # sector shows what its first workers would earn (as goods sectors do)
-        pay = money.finance_pay(s.finance_va, np.maximum(f, p.sector_floor) * s.population)
-        s.expected_finance_pay = (
-            pay if first else structure.smooth_pay(s.expected_finance_pay, pay, p.pay_smoothing)
-        )
-        has_finance = s.finance_va > 0
-        shares = np.column_stack([s.labour_shares * (1.0 - f)[:, None], f])
-        pays = np.column_stack([s.expected_pay, s.expected_finance_pay])
-        able = np.column_stack([capable, has_finance])
-        target = structure.target_shares(pays, able, p.pay_elasticity, p.sector_floor)
-        new = structure.reallocate(shares, target, p.reallocation_speed)
-        s.finance_labour = new[:, -1]
-        s.labour_shares = new[:, :-1] / (1.0 - new[:, -1])[:, None]
+        """Step 7: labour reallocation and tiers (see structure_step)."""
+        structure_step.restructure(self)
 
     # -- results -------------------------------------------------------------------
     def _flow_arrays(self) -> tuple[np.ndarray, ...]:
