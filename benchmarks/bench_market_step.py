@@ -102,6 +102,10 @@ def main() -> None:
             "name": "bench",
             "synthetic": {"countries": args.countries, "seed": 1},
             "graph": {"kind": "complete"},
+            # the market step of the core world: no export-control barriers in the cached
+            # kernel, no money transfers in the spending (the oracle has neither)
+            "technology": {"enabled": False},
+            "money": {"enabled": False},
         }
     )
     t0 = time.perf_counter()
