@@ -78,6 +78,45 @@ def test_lever_is_marked(app):
     assert "2001: cut FAB–HEG" in t or "2001: cut HEG–MAN" in t
 
 
+def test_a_step_re_renders_what_follows_the_year_not_the_lever_panel(app, monkeypatch):
+    renders = {"levers": 0, "year": 0}
+
+    def counting(name, read):
+        def wrapped(self):
+            renders[name] += 1
+            return read(self)
+
+        return wrapped
+
+    monkeypatch.setattr(AppState, "lever_version", counting("levers", AppState.lever_version))
+    monkeypatch.setattr(AppState, "world_version", counting("year", AppState.world_version))
+    click(app, "tt-step")
+    click(app, "tt-step")
+    renders.update(levers=0, year=0)
+    click(app, "tt-step")
+    assert renders["levers"] == 0, "a step re-rendered the lever panel"
+    assert renders["year"] > 0  # the page, the year, the "from year" sliders
+    t = texts(app)
+    assert "Years simulated: 3" in t
+    assert "from year 2003" in t  # the sliders of scheduled levers follow the year
+    click(app, "tt-cut")  # a lever re-renders the panel (its list of marks)
+    assert renders["levers"] > 0
+    assert "2003: cut" in texts(app)
+
+
+def test_a_lever_the_model_changes_re_renders_the_panel(app, monkeypatch):
+    from tradetiers.ui.session import Session
+
+    click(app, "tt-step")
+    state = Session.lever_state
+    monkeypatch.setattr(Session, "lever_state", lambda self: (*state(self), self.model.year))
+    renders = []
+    read = AppState.lever_version
+    monkeypatch.setattr(AppState, "lever_version", lambda self: renders.append(1) or read(self))
+    click(app, "tt-step")
+    assert renders  # what the panel shows changed during the year
+
+
 def test_play_runs_until_the_cap(app, monkeypatch):
     # solara.render runs the play thread to its end, so cap the run at 3 years
     monkeypatch.setattr("tradetiers.ui.session.MAX_YEARS", 3)
@@ -234,3 +273,27 @@ def test_money_levers_in_the_panel(app):
     assert "2001: reserve run × 5y" in t
     click(app, "tt-tariff-lift")
     assert "2001: tariff lifted" in texts(app)
+
+
+def test_marks_of_a_year_sit_side_by_side_and_future_ones_stay_on_the_axis():
+    from tradetiers.ui import vega
+
+    s = Session()
+    s.step(3)  # data for 2000-2002
+    s.set_rate_path(True, 0.08, 2003, 5)  # starts next year, ends in 2008
+    s.shock("HEG", "all", 0.9)  # also next year
+    s.step()  # data through 2003
+    f = s.frames()
+    spec = vega.time_series(f["world"], {"world_gdp": "GDP"}, "t", s.marks, "en")
+    rows = spec["datasets"]["marks"]
+    years = [r["year"] for r in spec["datasets"]["main"]]
+    assert max(r["year"] for r in rows) <= max(years) == 2003  # the axis ends at the data
+    ends = next(r for r in rows if r["change"] == "rate path ends")
+    assert ends["when"] == 2008 and ends["label"] == "→2008 rate path ends"
+    same_year = [r["off"] for r in rows if r["year"] == 2003]
+    assert len(same_year) == 3 and len(set(same_year)) == 3  # labels side by side
+    assert all(r["label"] == r["change"] for r in rows if r["when"] <= 2003)
+    layers = [layer for layer in spec["layer"] if layer.get("data", {}).get("name") == "marks"]
+    assert any(layer["mark"].get("dy") == {"expr": "datum.off"} for layer in layers)
+    # a duplicate mark is drawn once
+    assert len(vega.mark_rows([*s.marks, s.marks[0]], 2003)) == len(rows)

@@ -12,6 +12,7 @@ import os
 import threading
 import time
 
+import reacton.core
 import solara
 
 from tradetiers.config import Scenario, ScenarioError
@@ -29,6 +30,13 @@ from tradetiers.ui.session import CapError, Session, library
 
 #: environment variable through which ``tradetiers ui SCENARIO`` passes its scenario
 SCENARIO_ENV = "TRADETIERS_UI_SCENARIO"
+
+# Reacton's fast renderer (opt-in since reacton 1.11, fuzz-tested against the default
+# one): a render walks only the components whose state changed, where the default
+# renderer revisits and updates every widget of the page. A step then costs the server
+# the page's charts, not the ~1000 widgets of the page and the sidebar. Read by
+# ``reacton.render`` for each page; set ``REACTON_FAST=0`` to use the default renderer.
+os.environ.setdefault("REACTON_FAST", "1")
 
 PAGES = [
     ("", "page_world", world.Page),
@@ -82,7 +90,10 @@ def Layout(children: list | None = None) -> None:
     """The app frame: controls in the sidebar, page navigation, the page."""
     children = children or []
     lang = solara.use_reactive("en")
-    version = solara.use_reactive(0)
+    # change counters, read by the components that depend on them (never by this layout,
+    # so a step re-renders the page and the year, not the frame and the levers)
+    world_version = solara.use_reactive(0)
+    lever_version = solara.use_reactive(0)
     choices = solara.use_memo(scenario_choices, [])
     scenario = solara.use_reactive(os.environ.get(SCENARIO_ENV) or choices[0])
     seed = solara.use_reactive(-1)  # -1: the scenario's own seed
@@ -98,11 +109,35 @@ def Layout(children: list | None = None) -> None:
     if session is not None and seed.value < 0:
         seed.set(session.seed)
 
-    counter = solara.use_memo(lambda: [0], [])  # never stale, unlike a captured value
+    # [world changes, lever changes, the lever panel's last state]: never stale, unlike a
+    # captured value
+    counter: list = solara.use_memo(lambda: [0, 0, None], [])
+    # each subscriber of a counter would re-render on its own: batch them into one render
+    batch = reacton.core.get_render_context()
+
+    def remember_levers() -> None:
+        counter[2] = session.lever_state() if session is not None else None
+
+    solara.use_memo(remember_levers, [session])
 
     def bump() -> None:
         counter[0] += 1
-        version.set(counter[0])
+        counter[1] += 1
+        if session is not None:
+            counter[2] = session.lever_state()
+        with batch:
+            world_version.set(counter[0])
+            lever_version.set(counter[1])
+
+    def stepped() -> None:
+        counter[0] += 1
+        state = session.lever_state() if session is not None else None
+        with batch:
+            world_version.set(counter[0])
+            if state != counter[2]:
+                counter[2] = state
+                counter[1] += 1
+                lever_version.set(counter[1])
 
     def toggle_play() -> None:
         if running.is_set():
@@ -134,18 +169,25 @@ def Layout(children: list | None = None) -> None:
                 running.clear()
                 playing.set(False)
                 return
-            bump()
+            stepped()
             await asyncio.sleep(max(0.0, 1.0 / speed.value - (time.perf_counter() - start)))
 
     solara.lab.use_task(loop, dependencies=[playing.value, session], prefer_threaded=_no_loop())
 
-    state = AppState(
-        session=session,
-        lang=lang.value,
-        version=version.value,
-        bump=bump,
-        message=message.value,
-        set_message=message.set,
+    # one state per session, language and message: a step or a play/pause keeps it, so
+    # the components reading it re-render only through the counters they read
+    state = solara.use_memo(
+        lambda: AppState(
+            session=session,
+            lang=lang.value,
+            bump=bump,
+            stepped=stepped,
+            message=message.value,
+            set_message=message.set,
+            world=world_version,
+            levers=lever_version,
+        ),
+        dependencies=[session, lang.value, message.value],
     )
     solara.provide_context(AppContext, state)
     t = state.t

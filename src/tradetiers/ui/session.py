@@ -394,6 +394,27 @@ class Session:
             levers.schedule_reserve_run(self.model, years)
             self._mark(f"reserve run × {years}y")
 
+    def lever_state(self) -> tuple:
+        """What the lever panel shows that the model itself may change in a year.
+
+        The app re-renders the lever panel after a step only when this changes (a
+        scenario event that sets a lever, a control the hegemon's rule imposes, a
+        hand-over of the reserve currency), not every year.
+        """
+        m = self.model
+        heg = m.hegemon
+        state = (
+            self.distance_decay,
+            tuple(np.round(np.asarray(m.state.rd_public_share, float), 8)),
+            bool(m.scenario.technology.hegemon_export_controls),
+            len(m.controls),
+            heg.code if heg is not None else None,
+            len(self.marks),
+        )
+        if self.money_enabled:
+            state += (self.finance_spread, self.regime, self.hegemon_surplus, self.tariff_rate)
+        return state
+
     # -- results -------------------------------------------------------------------
     def frames(self) -> dict[str, pd.DataFrame]:
         """The run's world, countries, trade and events frames (cached per year)."""
@@ -420,6 +441,10 @@ class Session:
                 hit = (key, build())
                 self._views[name] = hit
             return hit[1]
+
+    def cached(self, name: str, build: Any) -> Any:
+        """``build()``, computed once per simulated year (and cut link) under ``name``."""
+        return self._view(name, build)
 
     def nodes(self) -> pd.DataFrame:
         """The latest year's countries for the network and the cards (cached per year).
@@ -454,46 +479,50 @@ class Session:
             out["changed"] = False
             return out
         years = cf["year"].to_numpy()
-        now = cf.iloc[np.flatnonzero(years == years.max())].set_index("country").loc[out["code"]]
+        rows = np.flatnonzero(years == years.max())
+        where = {c: k for k, c in enumerate(cf["country"].iloc[rows].tolist())}
+        now = cf.iloc[rows[[where[c] for c in out["code"]]]]  # in the state's order
         for col in ("name", "tier", "gdp", "population"):
             out[col] = now[col].to_numpy()
         out["top_exports"] = top_exports(trade, out["code"])
         rungs = [r for r in m.rungs if f"relcap_{r}" in now]
-        rel = [now[f"relcap_{r}"].to_numpy(float) for r in rungs]
+        rel = now[[f"relcap_{r}" for r in rungs]].to_numpy(float)
         out["capability"] = [
-            " · ".join(f"{r} {v[i]:.2f}" for r, v in zip(rungs, rel, strict=True))
-            for i in range(len(out))
+            " · ".join(f"{r} {v:.2f}" for r, v in zip(rungs, row, strict=True)) for row in rel
         ]
         year = self.last_year
-        changed = set()
+        changed = np.zeros(len(out), bool)
         if not ev.empty and year is not None:
-            hits = ev[(ev["kind"] == "tier_change") & (ev["year"] == year)]
-            changed = set(hits["country"])
-        out["changed"] = out["code"].isin(changed)
+            kind, when = ev["kind"].to_numpy(), ev["year"].to_numpy()
+            hits = set(ev["country"].to_numpy()[(kind == "tier_change") & (when == year)])
+            changed = np.array([c in hits for c in out["code"]], bool)
+        out["changed"] = changed
         return out
 
     def _edges(self) -> pd.DataFrame:
         m, trade = self.model, self.frames()["trade"]
         codes = list(m.state.codes)
         lon, lat = np.asarray(m.state.lon, float), np.asarray(m.state.lat, float)
-        flows: dict[tuple[int, int], float] = {}
+        n = len(codes)
+        flows = np.zeros((n, n))
         if len(trade):
-            t = trade[trade["year"] == trade["year"].max()]
-            pair = t[t["exporter"] != t["importer"]].groupby(["exporter", "importer"])["value"]
+            years = trade["year"].to_numpy()
+            rows = np.flatnonzero(years == years.max())
             idx = {c: i for i, c in enumerate(codes)}
-            for (e, i), v in pair.sum().items():
-                k = (min(idx[e], idx[i]), max(idx[e], idx[i]))
-                flows[k] = flows.get(k, 0.0) + float(v)
+            ex = np.array([idx[c] for c in trade["exporter"].iloc[rows].tolist()], int)
+            im = np.array([idx[c] for c in trade["importer"].iloc[rows].tolist()], int)
+            value = trade["value"].to_numpy(float)[rows]
+            keep = ex != im
+            np.add.at(flows, (ex[keep], im[keep]), value[keep])
+            flows = flows + flows.T  # both directions of a pair
         pairs = {(min(a, b), max(a, b)) for a, b in m.graph.edges() if a != b}
         cut = {(m.index_of(a), m.index_of(b)) for a, b in self.cut_links}
         cut = {(min(a, b), max(a, b)) for a, b in cut}
         rows = [
-            (lon[a], lat[a], lon[b], lat[b], flows.get((a, b), 0.0), (a, b) in cut, a, b)
+            (lon[a], lat[a], lon[b], lat[b], flows[a, b], (a, b) in cut, f"{codes[a]}–{codes[b]}")
             for a, b in sorted(pairs | cut)
         ]
-        df = pd.DataFrame(rows, columns=["x", "y", "x2", "y2", "value", "cut", "a", "b"])
-        df["pair"] = [f"{codes[a]}–{codes[b]}" for a, b in zip(df["a"], df["b"], strict=True)]
-        return df.drop(columns=["a", "b"])
+        return pd.DataFrame(rows, columns=["x", "y", "x2", "y2", "value", "cut", "pair"])
 
     def provenance(self, lang: str = "en") -> str:
         """The label every number carries: model output, scenario, seed, latest year."""

@@ -14,7 +14,6 @@ once and cached, with its data as named datasets; a step only fills in this year
 from __future__ import annotations
 
 import functools
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -42,22 +41,49 @@ FLASH = "tt_flash"
 EMBED = {"embedOptions": {"renderer": "svg", "actions": False}}
 
 
-def spec(chart: alt.TopLevelMixin) -> Spec:
+def spec(chart: alt.TopLevelMixin, lang: str = "en") -> Spec:
     """The chart's Vega-Lite spec without schema validation (fast)."""
+    del lang
     out = chart.to_dict(validate=False)
     out["usermeta"] = EMBED
     return out
 
 
-def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-safe dicts (numpy types and NaN converted)."""
-    return json.loads(df.to_json(orient="records", double_precision=6))
+Rows = list[dict[str, Any]]
 
 
-def fill(template: Spec, title: str | None = None, **data: pd.DataFrame) -> Spec:
+def column(values: Any) -> list[Any]:
+    """A column as JSON-safe Python values: floats rounded to 6 decimals, NaN/inf as None."""
+    a = np.asarray(values)
+    if a.dtype.kind == "f":
+        a = np.round(a, 6)
+        finite = np.isfinite(a)
+        out = a.tolist()
+        if not finite.all():
+            for i in np.flatnonzero(~finite):
+                out[i] = None
+        return out
+    if a.dtype.kind in "iub":
+        return a.tolist()
+    return [None if v is None or (isinstance(v, float) and not np.isfinite(v)) else v for v in a]
+
+
+def records(df: pd.DataFrame) -> Rows:
+    """Rows as JSON-safe dicts (numpy types and NaN converted, as ``to_json`` gives them).
+
+    Built from the columns directly, without the round trip through a JSON string.
+    """
+    names = [str(c) for c in df.columns]
+    cols = [column(df[c].to_numpy()) for c in df.columns]
+    return [dict(zip(names, row, strict=True)) for row in zip(*cols, strict=True)]
+
+
+def fill(template: Spec, title: str | None = None, **data: pd.DataFrame | Rows) -> Spec:
     """A cached template with this step's named datasets (and title) filled in."""
     out = dict(template)
-    out["datasets"] = {name: records(df) for name, df in data.items()}
+    out["datasets"] = {
+        name: df if isinstance(df, list) else records(df) for name, df in data.items()
+    }
     if title is not None:
         out["title"] = title
     return out
@@ -67,12 +93,13 @@ def _data(name: str) -> alt.NamedData:
     return alt.NamedData(name=name)
 
 
-def _empty(text: str) -> Spec:
+def _empty(text: str, lang: str = "en") -> Spec:
     return spec(
         alt.Chart(pd.DataFrame({"t": [text]}))
         .mark_text(color="#777")
         .encode(text="t:N")
-        .properties(width=WIDTH, height=60)
+        .properties(width=WIDTH, height=60),
+        lang,
     )
 
 
@@ -86,35 +113,71 @@ def _marks_layer(lang: str, dataset: str = "marks") -> list[alt.Chart]:
     """Vertical rules at marks, with their text and a tooltip.
 
     Lever changes (dataset ``marks``) are dashed, text at the top; the model's own events
-    (``events``) are dotted red, text at the bottom.
+    (``events``) are dotted red, text at the bottom. Labels of marks in the same year sit
+    side by side (``off``, see :func:`mark_rows`).
     """
     lever = dataset == "marks"
     colour = MARK_COLOUR if lever else EVENT_COLOUR
     base = alt.Chart(_data(dataset))
+    tooltip = [
+        alt.Tooltip("when:Q", title=tr("year", lang)),
+        alt.Tooltip("change:N", title=tr("marked" if lever else "events_marked", lang)),
+    ]
     rule = base.mark_rule(
         color=colour, strokeDash=[4, 3] if lever else [1, 2], strokeWidth=1.2 if lever else 1.6
     ).encode(
         x="year:Q",
-        tooltip=[
-            alt.Tooltip("year:Q", title=tr("year", lang)),
-            alt.Tooltip("change:N", title=tr("marked" if lever else "events_marked", lang)),
-        ],
+        # a mark of a later year has only its label (→year) at the axis's end, no rule
+        strokeOpacity=alt.condition(alt.datum.when > alt.datum.year, alt.value(0), alt.value(1)),
+        tooltip=tooltip,
     )
+    # the text is turned 270°, so its dy moves it sideways (left for negative values)
     text = base.mark_text(
         color=colour,
         angle=270,
         align="right" if lever else "left",
         baseline="bottom",
-        dy=-2,
+        dy=alt.ExprRef(expr="datum.off"),
         fontSize=9,
-    ).encode(x="year:Q", y=alt.value(2 if lever else HEIGHT - 2), text="change:N")
+    ).encode(x="year:Q", y=alt.value(2 if lever else HEIGHT - 2), text="label:N", tooltip=tooltip)
     return [rule, text]
 
 
-def _marks(marks: Sequence[Mark]) -> pd.DataFrame:
-    return pd.DataFrame(
-        {"year": [m.year for m in marks], "change": [m.text for m in marks]}
-    ).drop_duplicates()
+#: the sideways step between the labels of marks drawn in the same year (pixels)
+MARK_LABEL_STEP = 11
+
+
+def mark_rows(marks: Sequence[Mark], last_year: int | None = None) -> Rows:
+    """The rows of a marks dataset, with their labels placed.
+
+    Each row: ``year`` (where drawn), ``when`` (when it acts), ``change``, ``label`` and
+    ``off`` (the label's sideways offset).
+    Marks of the same year get labels side by side instead of on top of each other. A
+    mark after ``last_year`` (a lever that acts next year, the end of a rate path) does
+    not stretch the time axis into the future: it is drawn at ``last_year``, its label
+    saying when it acts (``→2035 rate path ends``).
+    """
+    seen: set[tuple[int, str]] = set()
+    slots: dict[int, int] = {}
+    out: Rows = []
+    for m in marks:
+        if (m.year, m.text) in seen:
+            continue
+        seen.add((m.year, m.text))
+        later = last_year is not None and m.year > last_year
+        year = last_year if later else m.year
+        slot = slots.get(year, 0)  # type: ignore[arg-type]
+        slots[year] = slot + 1  # type: ignore[index]
+        out.append(
+            {
+                "year": year,
+                "when": m.year,
+                "change": m.text,
+                "label": f"→{m.year} {m.text}" if later else m.text,
+                "off": -2 - MARK_LABEL_STEP * slot,
+            }
+        )
+    return out
 
 
 def _threshold_layer(lang: str) -> list[alt.Chart]:
@@ -152,7 +215,7 @@ def _time_series_template(
         layers += _marks_layer(lang, "events")
     if threshold:
         layers += _threshold_layer(lang)
-    return spec(alt.layer(*layers).properties(width=WIDTH, height=HEIGHT))
+    return spec(alt.layer(*layers).properties(width=WIDTH, height=HEIGHT), lang)
 
 
 def time_series(
@@ -179,21 +242,27 @@ def time_series(
     """
     cols = [c for c in columns if c in df]
     if df.empty or not cols:
-        return _empty(tr("no_years_yet", lang))
-    long = df[["year", *cols]].melt("year", var_name="col", value_name="value")
-    long["series"] = long["col"].map(columns)
-    if percent:
-        long["value"] = long["value"] * 100
+        return _empty(tr("no_years_yet", lang), lang)
+    years = column(df["year"].to_numpy())
+    main: Rows = []
+    for c in cols:
+        values = df[c].to_numpy(float) * (100 if percent else 1)
+        label = columns[c]
+        main += [
+            {"year": y, "series": label, "value": v}
+            for y, v in zip(years, column(values), strict=True)
+        ]
     template = _time_series_template(
         percent, len(df) < 40, lang, events is not None, threshold is not None
     )
     del title  # the card above the chart carries it (the PNG draws it)
-    data = {"main": long[["year", "series", "value"]], "marks": _marks(marks)}
+    last = max(years)
+    data: dict[str, Rows] = {"main": main, "marks": mark_rows(marks, last)}
     if events is not None:
-        data["events"] = _marks(events)
+        data["events"] = mark_rows(events, last)
     if threshold is not None:
         scale = 100 if percent else 1
-        data["threshold"] = pd.DataFrame({"value": [threshold[0] * scale], "label": [threshold[1]]})
+        data["threshold"] = [{"value": threshold[0] * scale, "label": threshold[1]}]
     return fill(template, **data)
 
 
@@ -213,17 +282,23 @@ def _tier_template(lang: str) -> Spec:
         )
     )
     chart = alt.layer(area, *_marks_layer(lang))
-    return spec(chart.properties(width=WIDTH, height=HEIGHT))
+    return spec(chart.properties(width=WIDTH, height=HEIGHT), lang)
 
 
 def tier_series(world: pd.DataFrame, marks: Sequence[Mark], lang: str) -> Spec:
     """Countries per tier over time (stacked areas), lever marks drawn."""
     cols = [f"countries_tier_{t}" for t in (1, 2, 3, 4) if f"countries_tier_{t}" in world]
     if world.empty or not cols:
-        return _empty(tr("no_years_yet", lang))
-    long = world[["year", *cols]].melt("year", var_name="col", value_name="countries")
-    long["tier"] = long["col"].map({c: tier_label(int(c[-1]), lang) for c in cols})
-    return fill(_tier_template(lang), main=long, marks=_marks(marks))
+        return _empty(tr("no_years_yet", lang), lang)
+    years = column(world["year"].to_numpy())
+    main: Rows = []
+    for c in cols:
+        tier = tier_label(int(c[-1]), lang)
+        main += [
+            {"year": y, "col": c, "countries": n, "tier": tier}
+            for y, n in zip(years, column(world[c].to_numpy()), strict=True)
+        ]
+    return fill(_tier_template(lang), main=main, marks=mark_rows(marks, max(years)))
 
 
 @functools.lru_cache(maxsize=64)
@@ -295,7 +370,7 @@ def _network_template(lang: str, domain: tuple[float, float, float, float], labe
             .encode(x=x, y=y, text="code:N", tooltip=tooltip)
         )
     chart = alt.layer(*layers).properties(width=640, height=340)
-    return spec(chart.configure_view(stroke=None))
+    return spec(chart.configure_view(stroke=None), lang)
 
 
 def network(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str, max_edges: int = 400) -> Spec:
@@ -324,26 +399,45 @@ def network(nodes: pd.DataFrame, edges: pd.DataFrame, lang: str, max_edges: int 
         if len(lon)
         else (0.0, 1.0, 0.0, 1.0)
     )
-    top_gdp = float(nodes["gdp"].max()) if len(nodes) else 0.0
-    nodes = nodes.assign(
-        tier_name=[tier_label(int(k), lang) for k in nodes["tier"]],
-        size=80 + 1600 * nodes["gdp"] / (top_gdp if top_gdp > 0 else 1.0),
-    )
-    live = edges[~edges["cut"]]
+    gdp = nodes["gdp"].to_numpy(float)
+    top_gdp = float(gdp.max()) if len(gdp) else 0.0
+    node_cols = {c: column(nodes[c].to_numpy()) for c in _NODE if c in nodes}
+    node_cols["tier_name"] = [tier_label(int(k), lang) for k in nodes["tier"].to_numpy()]
+    node_cols["size"] = column(80 + 1600 * gdp / (top_gdp if top_gdp > 0 else 1.0))
+    names = list(node_cols)
+    node_rows = [
+        dict(zip(names, row, strict=True)) for row in zip(*node_cols.values(), strict=True)
+    ]
+    changed = np.flatnonzero(nodes["changed"].to_numpy(bool))
+    flash = [{k: node_rows[i][k] for k in ("lon", "lat", "size", *_CARD)} for i in changed]
+
+    cut = edges["cut"].to_numpy(bool)
+    value = edges["value"].to_numpy(float)
+    live = np.flatnonzero(~cut)
     if len(live) > max_edges:
-        live = live.nlargest(max_edges, "value")
-    top = float(live["value"].max()) if len(live) else 0.0
+        live = live[np.argsort(-value[live], kind="stable")[:max_edges]]
+    top = float(value[live].max()) if len(live) else 0.0
     top = top if top > 0 else 1.0
-    live = live.assign(w=0.4 + 6 * live["value"] / top, o=0.2 + 0.6 * live["value"] / top)
+    ecols = {c: edges[c].to_numpy() for c in ("x", "y", "x2", "y2", "value", "pair")}
+
+    def edge_rows(idx: np.ndarray, extra: dict[str, np.ndarray]) -> Rows:
+        cols = {c: column(ecols[c][idx]) for c in ("x", "y", "x2", "y2", "value", "pair")}
+        cols.update({k: column(v) for k, v in extra.items()})
+        keys = list(cols)
+        return [dict(zip(keys, row, strict=True)) for row in zip(*cols.values(), strict=True)]
+
+    live_v = value[live]
     return fill(
         _network_template(lang, domain, len(nodes) <= 40),
-        nodes=nodes.drop(columns=["changed"]),
-        flash=nodes.loc[nodes["changed"], ["lon", "lat", "size", *_CARD]],
-        edges=live.drop(columns=["cut"]),
-        cut=edges.loc[edges["cut"], ["x", "y", "x2", "y2", "pair"]],
+        nodes=node_rows,
+        flash=flash,
+        edges=edge_rows(live, {"w": 0.4 + 6 * live_v / top, "o": 0.2 + 0.6 * live_v / top}),
+        cut=edge_rows(np.flatnonzero(cut), {}),
     )
 
 
+#: the node columns the network sends (its position and card)
+_NODE = ["code", "name", "tier", "gdp", "population", "top_exports", "capability", "lon", "lat"]
 _CARD = ["name", "code", "tier_name", "gdp", "population", "top_exports", "capability"]
 
 
@@ -371,7 +465,7 @@ def _heatmap_template(rows: tuple[str, ...], cols: tuple[str, ...], lang: str, t
             )
         )
     height = max(120, 22 * len(rows))
-    return spec(alt.layer(*layers).properties(width=520, height=height))
+    return spec(alt.layer(*layers).properties(width=520, height=height), lang)
 
 
 def heatmap(
@@ -440,7 +534,7 @@ def _bubbles_template(
             .mark_text(dy=-10, fontSize=9)
             .encode(x=f"{x}:Q", y=f"{y}:Q", text="country:N")
         )
-    return spec(alt.layer(*layers).properties(width=600, height=360))
+    return spec(alt.layer(*layers).properties(width=600, height=360), lang)
 
 
 def bubbles(
@@ -456,7 +550,7 @@ def bubbles(
     """Gapminder-style scatter of countries in one year, with optional trails."""
     now = countries[countries["year"] == year]
     if now.empty:
-        return _empty(tr("no_years_yet", lang))
+        return _empty(tr("no_years_yet", lang), lang)
     cols = list(dict.fromkeys(["year", "country", "name", "tier", x, y, size, colour]))
     now = now[cols].assign(tier_name=[tier_label(int(k), lang) for k in now["tier"]])
     data = {"now": now}

@@ -8,6 +8,7 @@ from typing import Any
 
 import solara
 from matplotlib.figure import Figure
+from solara.components.file_download import FileDownloadWidget
 
 from tradetiers.ui import charts
 from tradetiers.ui.i18n import tr
@@ -15,25 +16,55 @@ from tradetiers.ui.livevega import LiveVega
 from tradetiers.ui.session import Session
 
 
-@dataclass
+@dataclass(eq=False)
 class AppState:
-    """What every page reads: the session's world, the language and a change counter.
+    """What every page reads: the session's world, the language and change counters.
+
+    The layout provides one AppState per session and language, so a step does not
+    change the context: a component that depends on the simulated years calls
+    :meth:`world_version` (reading a reactive variable subscribes just that component),
+    and the lever panel calls :meth:`lever_version`. A step therefore re-renders the
+    page, the year display and the event feed, not the sidebar's levers.
 
     Attributes:
         session: this browser session's world (None if it could not be built).
         lang: ``en`` or ``zh``.
-        version: increases whenever the world changes (a step, a lever, a reset).
-        bump: call after changing the session to re-render the pages.
+        version: the world's change counter when no reactive counter is given (tests).
+        bump: call after changing the session through a lever (re-renders the pages and
+            the lever panel).
+        stepped: call after simulating a year (re-renders what depends on the year, and
+            the lever panel only if what it shows changed, see
+            :meth:`~tradetiers.ui.session.Session.lever_state`).
         message: an error or cap message to show, or "".
         set_message: show a message.
+        world: the reactive counter of world changes (steps, levers, resets).
+        levers: the reactive counter of changes the lever panel shows.
     """
 
     session: Session | None
     lang: str = "en"
     version: int = 0
     bump: Callable[[], None] = lambda: None
+    stepped: Callable[[], None] | None = None
     message: str = ""
     set_message: Callable[[str], None] = field(default=lambda _m: None)
+    world: solara.Reactive[int] | None = None
+    levers: solara.Reactive[int] | None = None
+
+    def world_version(self) -> int:
+        """The world's change counter (a step, a lever, a reset).
+
+        Read during a render, it re-renders the reading component on every change.
+        """
+        return self.world.value if self.world is not None else self.version
+
+    def lever_version(self) -> int:
+        """The lever panel's change counter (a lever, or a step that changed what it shows)."""
+        return self.levers.value if self.levers is not None else self.version
+
+    def after_step(self) -> None:
+        """Re-render what a simulated year changed."""
+        (self.stepped or self.bump)()
 
     def t(self, key: str, **fields: object) -> str:
         """Translate in the session's language."""
@@ -62,6 +93,34 @@ def Provenance(text: str) -> None:
 def ArrivesNote(title: str, note: str) -> None:
     """An honest placeholder for a chart whose columns are not in this run yet."""
     solara.Info(f"{title}: {note}", dense=True, classes=["tt-arrives"])
+
+
+@solara.component
+def LazyDownload(data: Callable[[], bytes], filename: str, label: str, mime_type: str) -> None:
+    """A download button whose bytes are made only when it is clicked.
+
+    Like ``solara.FileDownload`` with a callable, without its watcher thread: that one
+    starts a thread (and renders again) whenever the callable changes, i.e. every year
+    for a chart's PNG. Here a click asks for the file, and the bytes of the latest
+    ``data`` are made in that event and sent once; the browser then saves them.
+    """
+    requested, set_requested = solara.use_state(False)
+    payload = solara.use_ref(None)
+    latest = solara.use_ref(data)
+    latest.current = data
+
+    def request(value: bool) -> None:
+        payload.current = latest.current() if value else None
+        set_requested(value)
+
+    FileDownloadWidget.element(
+        filename=filename,
+        bytes=payload.current if requested else None,
+        request_download=requested,
+        on_request_download=request,
+        children=[solara.Button(label, icon_name="mdi-cloud-download-outline")],
+        mime_type=mime_type,
+    )
 
 
 @solara.component
@@ -113,7 +172,7 @@ def ChartCard(
         with solara.Row(justify="space-between", style={"align-items": "center"}):
             Provenance(provenance)
             figure = png or (lambda: make(lib=charts))  # type: ignore[call-arg]
-            solara.FileDownload(
+            LazyDownload(
                 lambda: charts.png(figure()),
                 filename=filename,
                 label=tr("download_png", "en"),

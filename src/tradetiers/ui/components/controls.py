@@ -16,6 +16,7 @@ from tradetiers.ui.session import CapError, Session
 def YearDisplay() -> None:
     """The current year and how many years have been simulated."""
     app = use_app()
+    app.world_version()  # re-render every year
     s = app.session
     if s is None:
         return
@@ -48,7 +49,7 @@ def RunControls(
             s.step()
         except CapError as err:
             app.set_message(err.message(app.lang))
-        app.bump()
+        app.after_step()
 
     solara.Select(app.t("scenario"), values=scenarios, value=scenario, classes=["tt-scenario"])
     with solara.Row(style={"align-items": "center"}):
@@ -103,6 +104,7 @@ def LeverLabel(lever: levers.Lever, **fields: object) -> None:
 def TradeLevers() -> None:
     """Trade costs, a cut link, a productivity shock."""
     app = use_app()
+    app.lever_version()  # re-render when a lever changes, not every year
     s = app.session
     codes = list(s.model.state.codes) if s is not None else []
     goods = list(s.model.goods) if s is not None else []
@@ -179,6 +181,7 @@ def _default_target(s: Session, controller: str) -> str:
 def TechnologyLevers() -> None:
     """Public R&D share, export controls (year, penalty, the hegemon's rule), open source."""
     app = use_app()
+    app.lever_version()
     s = app.session
     codes = list(s.model.state.codes) if s is not None else []
     heg = s.model.hegemon if s is not None else None
@@ -193,9 +196,10 @@ def TechnologyLevers() -> None:
     if s is None or not s.model.scenario.technology.enabled:
         return
     m = s.model
-    first_year = m.year  # the next simulated year: the earliest a change can act
-    last_year = m.scenario.start_year + session_cap_years() - 1
     rungs = list(m.rungs)
+
+    def first_year() -> int:
+        return m.year  # the next simulated year: the earliest a change can act
 
     def rd(value: float) -> None:
         s.set_rd_public_share(value / 100, rd_country.value)
@@ -205,7 +209,7 @@ def TechnologyLevers() -> None:
         settings = {
             "controller": controller.value,
             "target": target.value,
-            "year": max(ec_year.value, first_year),
+            "year": max(ec_year.value, first_year()),
             "penalty": penalty.value,
         }
         settings.update(change)
@@ -234,7 +238,7 @@ def TechnologyLevers() -> None:
     def open_source(rung: str, year: int) -> None:
         os_rung.set(rung)
         os_year.set(year)
-        s.set_open_source(rung or None, max(year, first_year))
+        s.set_open_source(rung or None, max(year, first_year()))
         app.bump()
 
     solara.Markdown(f"#### {app.t('levers_technology')}")
@@ -288,15 +292,7 @@ def TechnologyLevers() -> None:
             dense=True,
             classes=["tt-control-target"],
         )
-    if last_year > first_year:
-        with solara.Div(classes=["tt-control-year"]):
-            solara.SliderInt(
-                f"{app.t('from_year')} {max(ec_year.value, first_year)}",
-                value=max(ec_year.value, first_year),
-                min=first_year,
-                max=last_year,
-                on_value=setting(ec_year, "year"),
-            )
+    FromYearSlider(None, ec_year.value, setting(ec_year, "year"), "tt-control-year")
     lv = levers.CONTROL_PENALTY
     LeverLabel(lv)
     with solara.Div(classes=["tt-control-penalty"]):
@@ -324,7 +320,7 @@ def TechnologyLevers() -> None:
     LeverLabel(levers.OPEN_SOURCE)
     scheduled = s.open_source
     rung_now = scheduled.rung if scheduled is not None else ""
-    year_now = scheduled.year if scheduled is not None else max(os_year.value, first_year)
+    year_now = scheduled.year if scheduled is not None else os_year.value
     solara.Select(
         app.t("rung"),
         values=[app.t("none"), *rungs],
@@ -333,17 +329,51 @@ def TechnologyLevers() -> None:
         dense=True,
         classes=["tt-open-rung"],
     )
-    if last_year > first_year:
-        with solara.Div(classes=["tt-open-year"]):
-            solara.SliderInt(
-                f"{app.t('from_year')} {year_now}",
-                value=year_now,
-                min=min(first_year, year_now),
-                max=last_year,
-                on_value=lambda y: (
-                    open_source(rung_now, int(y)) if rung_now else os_year.set(int(y))
-                ),
-            )
+    FromYearSlider(
+        scheduled.year if scheduled is not None else None,
+        os_year.value,
+        lambda y: open_source(rung_now, int(y)) if rung_now else os_year.set(int(y)),
+        "tt-open-year",
+    )
+
+
+@solara.component
+def FromYearSlider(
+    scheduled: int | None, chosen: int, on_value: Callable[[int], object], cls: str
+) -> None:
+    """The "from year" slider of a scheduled lever; it follows the year, unlike the panel.
+
+    It shows the scheduled year, else the chosen one, at the earliest the next simulated
+    year.
+    """
+    app = use_app()
+    app.world_version()
+    s = app.session
+    if s is None:
+        return
+    first = s.model.year
+    last = s.model.scenario.start_year + session_cap_years() - 1
+    if last <= first:
+        return
+    shown = scheduled if scheduled is not None else max(chosen, first)
+    with solara.Div(classes=[cls]):
+        solara.SliderInt(
+            f"{app.t('from_year')} {shown}",
+            value=shown,
+            min=min(first, shown),
+            max=last,
+            on_value=on_value,
+        )
+
+
+@solara.component
+def PolicyRateLabel() -> None:
+    """The policy-rate path's label; its tooltip gives this year's rate."""
+    app = use_app()
+    app.world_version()
+    s = app.session
+    if s is not None:
+        LeverLabel(levers.RATE_PATH, now=f"{100 * s.policy_rate:g}")
 
 
 def _default_partners(s: Session) -> list[str]:
@@ -373,6 +403,7 @@ def percent_slider(
 def MoneyLevers() -> None:
     """Finance return premium, settlement regime, policy-rate path, tariff, a forced run."""
     app = use_app()
+    app.lever_version()
     s = app.session
     rate = solara.use_reactive(0.08)
     rate_year = solara.use_reactive(0)
@@ -384,8 +415,6 @@ def MoneyLevers() -> None:
     if s is None or not s.money_enabled:
         return
     m = s.model
-    first_year = m.year
-    last_year = m.scenario.start_year + session_cap_years() - 1
     heg = m.hegemon
     codes = [c for c in m.state.codes if heg is None or c != heg.code]
 
@@ -396,7 +425,7 @@ def MoneyLevers() -> None:
     def path(on: bool, **change: object) -> None:
         settings = {
             "rate": rate.value,
-            "year": max(rate_year.value, first_year),
+            "year": max(rate_year.value, m.year),
             "years": rate_years.value,
         }
         settings.update(change)
@@ -457,7 +486,7 @@ def MoneyLevers() -> None:
     )
     # policy-rate path
     lv = levers.RATE_PATH
-    LeverLabel(lv, now=f"{100 * s.policy_rate:g}")
+    PolicyRateLabel()
     scheduled = s.rate_path
     solara.Switch(
         label=app.t("switch_on"),
@@ -467,16 +496,12 @@ def MoneyLevers() -> None:
     )
     with solara.Div(classes=["tt-rate-level"]):
         percent_slider(lv, rate.value, path_setting(rate, "rate"))
-    start = scheduled.year if scheduled is not None else max(rate_year.value, first_year)
-    if last_year > first_year:
-        with solara.Div(classes=["tt-rate-year"]):
-            solara.SliderInt(
-                f"{app.t('from_year')} {start}",
-                value=start,
-                min=min(first_year, start),
-                max=last_year,
-                on_value=path_setting(rate_year, "year"),
-            )
+    FromYearSlider(
+        scheduled.year if scheduled is not None else None,
+        rate_year.value,
+        path_setting(rate_year, "year"),
+        "tt-rate-year",
+    )
     lv = levers.RATE_YEARS
     solara.SliderInt(
         f"{app.t('for_years', n=rate_years.value)}",
@@ -545,8 +570,14 @@ def session_cap_years() -> int:
 
 @solara.component
 def LeverPanel() -> None:
-    """The levers backed by the model today; each change is marked from the next year."""
+    """The levers backed by the model today; each change is marked from the next year.
+
+    It re-renders when a lever changes (or a step changes what it shows), not every
+    year; the few parts that follow the year (the first year a change can act, the
+    policy rate) are components of their own.
+    """
     app = use_app()
+    app.lever_version()
     s = app.session
     if s is None:
         return

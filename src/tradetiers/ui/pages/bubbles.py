@@ -24,6 +24,7 @@ def indicators(cf: pd.DataFrame) -> list[str]:
 def Page() -> None:
     """The Bubbles page."""
     app = use_app()
+    v = app.world_version()  # re-render every year (and on each lever change)
     s = app.session
     x = solara.use_reactive(DEFAULTS[0])
     y = solara.use_reactive(DEFAULTS[1])
@@ -80,7 +81,7 @@ def Page() -> None:
             cf, x.value, y.value, size.value, colour.value, year, trails.value, app.lang
         ),
         [
-            app.version,
+            v,
             app.lang,
             id(s),
             x.value,

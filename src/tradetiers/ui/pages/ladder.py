@@ -40,6 +40,7 @@ def capabilities_moved(cf: pd.DataFrame, rungs: list[str]) -> bool:
 def Page() -> None:
     """The Ladder page."""
     app = use_app()
+    v = app.world_version()  # re-render every year (and on each lever change)
     s = app.session
     if s is None:
         return
@@ -48,7 +49,7 @@ def Page() -> None:
     cf, world = f["countries"], f["world"]
     rungs = list(s.model.rungs)
     prov = s.provenance(app.lang)
-    lang, v, key = app.lang, app.version, id(s)
+    lang, key = app.lang, id(s)
     if cf.empty:
         solara.Info(app.t("no_years_yet"))
         return

@@ -44,10 +44,14 @@ def money_events(events: pd.DataFrame, lang: str = "en") -> list[Mark]:
 
 def issuer_rows(s: Session) -> pd.DataFrame:
     """Per year, the country rows of the reserve issuer of that year (``issuer`` column)."""
-    cf = s.frames()["countries"]
-    if cf.empty or "issuer" not in cf:
-        return pd.DataFrame()
-    return cf[cf["issuer"].astype(bool)].drop_duplicates("year").set_index("year")
+
+    def build() -> pd.DataFrame:
+        cf = s.frames()["countries"]
+        if cf.empty or "issuer" not in cf:
+            return pd.DataFrame()
+        return cf[cf["issuer"].astype(bool)].drop_duplicates("year").set_index("year")
+
+    return s.cached("issuer_rows", build)
 
 
 def hegemon_series(s: Session, columns: list[str]) -> pd.DataFrame:
@@ -67,6 +71,10 @@ def hegemon_series(s: Session, columns: list[str]) -> pd.DataFrame:
 
 def interest_series(s: Session) -> pd.DataFrame:
     """The issuer's interest bill as a share of its GDP, its rate and the policy rate."""
+    return s.cached("interest_series", lambda: _interest_series(s))
+
+
+def _interest_series(s: Session) -> pd.DataFrame:
     out = hegemon_series(s, ["hegemon_interest_rate", "policy_rate"])
     world, rows = s.frames()["world"], issuer_rows(s)
     if "hegemon_interest_bill" in world and "gdp" in rows:
@@ -80,9 +88,14 @@ def interest_series(s: Session) -> pd.DataFrame:
 
 def by_tier(cf: pd.DataFrame, column: str) -> pd.DataFrame:
     """A country column summed by tier per year (columns ``tier_1``...)."""
-    table = cf.pivot_table(index="year", columns="tier", values=column, aggfunc="sum").fillna(0)
-    table.columns = [f"tier_{int(c)}" for c in table.columns]
-    return table.reset_index()
+    years, yi = np.unique(cf["year"].to_numpy(), return_inverse=True)
+    tiers, ti = np.unique(cf["tier"].to_numpy(), return_inverse=True)
+    table = np.zeros((len(years), len(tiers)))
+    values = cf[column].to_numpy(float)
+    np.add.at(table, (yi, ti), np.nan_to_num(values))
+    out = pd.DataFrame(table, columns=[f"tier_{int(t)}" for t in tiers])
+    out.insert(0, "year", years)
+    return out
 
 
 def world_by_tier(world: pd.DataFrame, prefix: str) -> pd.DataFrame:
@@ -135,6 +148,7 @@ MONITORS = {
 def Monitors(s: Session) -> None:
     """The latest year's answers as tiles, and the credibility gauge."""
     app = use_app()
+    app.world_version()
     values = monitors(s)
     if not values:
         return
@@ -175,6 +189,7 @@ def Monitors(s: Session) -> None:
 def Page() -> None:
     """The Money page."""
     app = use_app()
+    v = app.world_version()  # re-render every year (and on each lever change)
     s = app.session
     if s is None:
         return
@@ -182,7 +197,7 @@ def Page() -> None:
     f = s.frames()
     cf, world = f["countries"], f["world"]
     prov = s.provenance(app.lang)
-    lang, v, key = app.lang, app.version, id(s)
+    lang, key = app.lang, id(s)
     if world.empty:
         solara.Info(app.t("no_years_yet"))
         return

@@ -22,6 +22,7 @@ FLASH_CSS = f"""
 def CountryCard(code: str) -> None:
     """A country's latest numbers (model output): tier, GDP, population, exports, capability."""
     app = use_app()
+    app.world_version()  # re-render every year
     s = app.session
     assert s is not None
     nodes = s.nodes()
@@ -49,6 +50,7 @@ def CountryCard(code: str) -> None:
 def EventFeed() -> None:
     """The latest events; this year's tier changes are highlighted (and flash)."""
     app = use_app()
+    app.world_version()
     s = app.session
     assert s is not None
     ev = s.frames()["events"]
@@ -74,6 +76,7 @@ def EventFeed() -> None:
 def Page() -> None:
     """The World page."""
     app = use_app()
+    v = app.world_version()  # re-render every year (and on each lever change)
     s = app.session
     code = solara.use_reactive("")
     if s is None:
@@ -84,7 +87,7 @@ def Page() -> None:
     f = s.frames()
     if f["world"].empty:
         solara.Info(app.t("no_years_yet"))
-    m, lang, v = s.model, app.lang, app.version
+    m, lang = s.model, app.lang
     codes = list(m.state.codes)
 
     def hover(datum: Any) -> None:
