@@ -123,6 +123,20 @@ def test_language_switch(browser, server):
     page.click(".tt-lang")
     page.wait_for_selector("text=单步")
     assert "已模拟年数" in page.inner_text(".tt-year")
+    # drawn with the Noto Sans SC the app serves (no system CJK font needed), charts too
+    page.wait_for_function("() => document.fonts.check('16px \"TT Noto Sans SC\"', '单步')")
+    assert "TT Noto Sans SC" in page.evaluate(
+        "getComputedStyle(document.querySelector('.tt-year')).fontFamily"
+    )
+    step(page)
+    page.wait_for_selector(".tt-chart svg text:has-text('年份')")
+    svg_font = page.evaluate(
+        "document.querySelector('.tt-chart svg .mark-text text, .tt-chart svg .role-axis-title"
+        " text').getAttribute('font-family')"
+    )
+    assert "TT Noto Sans SC" in svg_font, svg_font
+    page.wait_for_timeout(300)
+    page.screenshot(path=str(ARTIFACTS / "world-zh.png"))
     page.click(".tt-lang")
     page.wait_for_selector("text=Step")
     ctx.close()

@@ -206,3 +206,18 @@ def test_a_wrong_code_is_refused(browser, server):
     page.click(".tt-join")
     page.wait_for_selector(".tt-bad-code")
     ctx.close()
+
+
+def test_chinese_is_drawn_with_the_served_font(browser, server):
+    """No system CJK font: the page uses the packaged Noto Sans SC the app serves."""
+    ctx, page = open_lessons(browser, server)
+    page.click(".tt-lesson-lang")
+    page.wait_for_selector(".tt-lesson-list h2:has-text('课堂')")
+    page.wait_for_function("() => document.fonts.check('16px \"TT Noto Sans SC\"', '课堂')")
+    page.evaluate("document.fonts.ready")
+    family = page.evaluate(
+        "getComputedStyle(document.querySelector('.tt-lesson-list h2')).fontFamily"
+    )
+    assert "TT Noto Sans SC" in family
+    shot(page, "11-list-zh")
+    ctx.close()

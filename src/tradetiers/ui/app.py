@@ -16,6 +16,7 @@ import reacton.core
 import solara
 
 from tradetiers.config import Scenario, ScenarioError
+from tradetiers.ui import fonts
 from tradetiers.ui.components.common import AppContext, AppState
 from tradetiers.ui.components.controls import (
     Downloads,
@@ -30,6 +31,9 @@ from tradetiers.ui.session import CapError, Session, library
 
 #: environment variable through which ``tradetiers ui SCENARIO`` passes its scenario
 SCENARIO_ENV = "TRADETIERS_UI_SCENARIO"
+
+# the packaged Chinese font, served by this app (no system CJK font needed)
+fonts.serve()
 
 # Reacton's fast renderer (opt-in since reacton 1.11, fuzz-tested against the default
 # one): a render walks only the components whose state changed, where the default
@@ -192,6 +196,7 @@ def Layout(children: list | None = None) -> None:
     solara.provide_context(AppContext, state)
     t = state.t
     solara.Title("tradetiers")
+    solara.Style(fonts.css(lang.value))
     with solara.AppLayout(title=t("app_title"), navigation=False, color="#263238"):
         with solara.AppBar():
             for path, key, _ in PAGES:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import functools
 import io
 from collections.abc import Sequence
-from importlib import resources
-from pathlib import Path
 
 import matplotlib
 import networkx as nx
@@ -22,6 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from tradetiers.ui.fonts import packaged_font
 from tradetiers.ui.i18n import tier_label, tr
 from tradetiers.ui.session import Mark
 
@@ -34,19 +33,13 @@ _CJK_FONTS = [
     "WenQuanYi Micro Hei",
     "Droid Sans Fallback",
 ]
-#: pip packages that ship a CJK font file (the ``ui`` extra installs the first)
-_FONT_PACKAGES = {"pylopdf_fonts_zh_cn": "NotoSansSC-Regular.otf"}
 
 
 def _register_packaged_fonts() -> None:
-    """Add the CJK fonts shipped by pip packages to matplotlib's font list (offline)."""
-    for package, filename in _FONT_PACKAGES.items():
-        try:
-            path = Path(str(resources.files(package) / filename))
-        except ModuleNotFoundError:
-            continue
-        if path.exists():
-            font_manager.fontManager.addfont(str(path))
+    """Add the CJK font shipped by a pip package to matplotlib's font list (offline)."""
+    found = packaged_font()  # the ``ui`` extra installs pylopdf-fonts-zh-cn
+    if found is not None:
+        font_manager.fontManager.addfont(str(found[1]))
 
 
 @functools.cache

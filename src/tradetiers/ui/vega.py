@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from tradetiers.ui.charts import TIER_COLOURS
+from tradetiers.ui.fonts import vega_config
 from tradetiers.ui.i18n import tier_label, tr
 from tradetiers.ui.session import Mark
 
@@ -42,10 +43,15 @@ EMBED = {"embedOptions": {"renderer": "svg", "actions": False}}
 
 
 def spec(chart: alt.TopLevelMixin, lang: str = "en") -> Spec:
-    """The chart's Vega-Lite spec without schema validation (fast)."""
-    del lang
+    """The chart's Vega-Lite spec without schema validation (fast).
+
+    In Chinese its text uses the packaged CJK font the page declares (:mod:`.fonts`).
+    """
     out = chart.to_dict(validate=False)
     out["usermeta"] = EMBED
+    font = vega_config(lang)
+    if font:
+        out["config"] = {**out.get("config", {}), **font}
     return out
 
 

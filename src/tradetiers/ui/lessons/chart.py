@@ -70,4 +70,4 @@ def view_spec(
     chart = (lines + rule).properties(
         width=width, height=height, title=alt.TitleParams(title, fontSize=font + 2)
     )
-    return spec(chart)
+    return spec(chart, lang)

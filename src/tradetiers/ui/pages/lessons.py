@@ -14,6 +14,7 @@ import solara
 
 from tradetiers.lessons import Lesson, LessonError, load_all
 from tradetiers.lessons.classroom import CLASSROOM
+from tradetiers.ui import fonts
 from tradetiers.ui.components.common import use_app
 from tradetiers.ui.i18n import tr
 from tradetiers.ui.lessons.presenter import LangButton, Presenter, Student
@@ -42,6 +43,7 @@ def Page() -> None:
     lessons, error = _lessons()
     by_id = {x.id: x for x in lessons}
     solara.Title(f"tradetiers · {tr('page_lessons', lang)}")
+    solara.Style(fonts.css(lang, face=False))  # its language may differ from the app's
 
     def toggle_lang() -> None:
         override.set("zh" if lang == "en" else "en")
