@@ -112,14 +112,24 @@ def test_teacher_presents_lesson_4_to_a_class(browser, server):
     teacher.click(".tt-start-class")
     code_text = teacher.inner_text(".tt-class-code")
     code = re.search(r"code ([A-Z0-9]{5})", code_text).group(1)
+    # the screen also shows the link that joins the session (plain text, no QR code)
+    link = teacher.inner_text(".tt-join-link")
+    assert link == f"{server.url}lessons?code={code}", link
     shot(teacher, "01-framing-teacher")
 
-    # two students join with the code and predict
+    # two students join, one by the link, one by typing the code, and predict
     students = []
     for k, choice in enumerate(["delay", "holds"]):
-        ctx, page = open_lessons(browser, server, 1000, 900)
-        page.fill(".tt-join-code input", code)
-        page.click(".tt-join")
+        ctx = browser.new_context(viewport={"width": 1000, "height": 900})
+        page = ctx.new_page()
+        page.set_default_timeout(TIMEOUT)
+        if k == 0:
+            page.goto(link)
+        else:
+            page.goto(server.url + "lessons")
+            page.wait_for_selector(".tt-lesson-list")
+            page.fill(".tt-join-code input", code)
+            page.click(".tt-join")
         page.wait_for_selector(".tt-student")
         page.click(f".tt-choice-{choice}")
         page.click(".tt-submit")
@@ -205,6 +215,9 @@ def test_a_wrong_code_is_refused(browser, server):
     page.fill(".tt-join-code input", "ZZZZZ")
     page.click(".tt-join")
     page.wait_for_selector(".tt-bad-code")
+    page.goto(server.url + "lessons?code=ZZZZZ")  # a link with a wrong code too
+    page.wait_for_selector(".tt-bad-code")
+    assert page.locator(".tt-student").count() == 0
     ctx.close()
 
 

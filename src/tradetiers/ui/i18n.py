@@ -344,6 +344,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "Students: open Lessons and enter the code {code}",
         "学生：打开“课堂”页面，输入代码 {code}",
     ),
+    "lesson_join_link": ("or open this link:", "或打开这个链接："),
     "lesson_tally": ("Class predictions: {n}", "全班预测：{n} 份"),
     "lesson_submit": ("Submit my prediction", "提交我的预测"),
     "lesson_submitted": (

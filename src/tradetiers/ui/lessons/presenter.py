@@ -14,7 +14,9 @@ import asyncio
 import uuid
 from collections.abc import Callable
 
+import ipyvuetify as v
 import solara
+import traitlets
 
 from tradetiers.lessons import Lesson
 from tradetiers.lessons.classroom import CLASSROOM, Room
@@ -22,6 +24,34 @@ from tradetiers.lessons.runs import Result, compute, reveal_text, view_frame
 from tradetiers.ui.components.common import VegaChart
 from tradetiers.ui.i18n import tr
 from tradetiers.ui.lessons.chart import view_spec
+
+
+class JoinLink(v.VuetifyTemplate):
+    """The link that joins a class session (``…/lessons?code=ABCDE``), as plain text.
+
+    Built in the browser from the address the teacher's screen uses (its host, port
+    and any root path), which the server does not know; no QR code, nothing fetched.
+    """
+
+    template = traitlets.Unicode(
+        """
+<template><a class="tt-join-link" :href="url" target="_blank" rel="noopener"
+  style="font-size: 1.2em; font-family: monospace; word-break: break-all">{{ url }}</a>
+</template>
+<script>
+module.exports = {
+  computed: {
+    url() {
+      const root = (window.solara && window.solara.rootPath) || '';
+      return `${window.location.origin}${root}/lessons?code=${this.code}`;
+    },
+  },
+}
+</script>
+"""
+    ).tag(sync=True)
+    code = traitlets.Unicode("").tag(sync=True)
+
 
 STEPS = ("framing", "predict", "observe", "reveal", "explain", "try", "discuss")
 
@@ -38,6 +68,7 @@ TEACHER_CSS = """
 .tt-teacher .tt-answer { border: 3px solid #ffeb3b; padding: 8px 14px; }
 .tt-lesson .tt-answer { border-left: 4px solid #6a1b9a; padding: 4px 10px; }
 .tt-lesson .tt-choice-row { margin: 4px 0; }
+.tt-teacher .tt-join-link { color: #ffeb3b; }
 """
 
 
@@ -313,6 +344,9 @@ def Presenter(
                 unsafe_innerHTML=tr("lesson_class_code", lang, code=room.code),
                 classes=["tt-class-code"],
             )
+            with solara.Row(style={"align-items": "baseline", "flex-wrap": "wrap"}):
+                solara.Text(tr("lesson_join_link", lang))
+                JoinLink.element(code=room.code)
         if name == "predict":
             Md(lesson.text("question", lang))
             Choices(lesson, lang, mine.value, mine.set)

@@ -4,11 +4,15 @@ The lessons are data (``src/tradetiers/lessons/``, plus any folders named by
 ``TRADETIERS_LESSONS``), loaded once per server process. The page keeps its own
 language, which follows the app's language switch and can be switched from the
 presenter too (the teacher's full screen hides the sidebar).
+
+A student joins a class session by typing its code, or by opening the link the
+teacher's screen shows: ``/lessons?code=ABCDE`` joins at once.
 """
 
 from __future__ import annotations
 
 import functools
+from urllib.parse import parse_qs
 
 import solara
 
@@ -28,6 +32,12 @@ def _lessons() -> tuple[tuple[Lesson, ...], str]:
         return (), str(err)
 
 
+def code_in(search: str | None) -> str:
+    """The class-session code of a query string (``code=ABCDE``), or ""."""
+    values = parse_qs(search or "").get("code") or [""]
+    return values[0].strip()
+
+
 @solara.component
 def Page() -> None:
     """The Lessons page."""
@@ -42,6 +52,7 @@ def Page() -> None:
     bad_code = solara.use_reactive(False)
     lessons, error = _lessons()
     by_id = {x.id: x for x in lessons}
+    linked = code_in(solara.use_router().search)
     solara.Title(f"tradetiers · {tr('page_lessons', lang)}")
     solara.Style(fonts.css(lang, face=False))  # its language may differ from the app's
 
@@ -53,13 +64,20 @@ def Page() -> None:
         joined.set("")
         teacher.set(False)
 
-    def join() -> None:
-        room = CLASSROOM.get(code.value)
+    def join(typed: str | None = None) -> None:
+        room = CLASSROOM.get(code.value if typed is None else typed)
         if room is None or room.lesson not in by_id:
             bad_code.set(True)
             return
         bad_code.set(False)
         joined.set(room.code)
+
+    def join_linked() -> None:  # a link with ?code=ABCDE joins once, when opened
+        if linked:
+            code.set(linked)
+            join(linked)
+
+    solara.use_effect(join_linked, [linked])
 
     if error:
         solara.Error(error, classes=["tt-lesson-error"])
@@ -82,7 +100,9 @@ def Page() -> None:
                     continuous_update=True,
                     classes=["tt-join-code"],
                 )
-                solara.Button(tr("lesson_join_button", lang), on_click=join, classes=["tt-join"])
+                solara.Button(
+                    tr("lesson_join_button", lang), on_click=lambda: join(), classes=["tt-join"]
+                )
             if bad_code.value:
                 solara.Warning(tr("lesson_bad_code", lang), classes=["tt-bad-code"])
         for x in lessons:
