@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +13,7 @@ from solara.components.file_download import FileDownloadWidget
 
 from tradetiers.ui import charts
 from tradetiers.ui.i18n import tr
-from tradetiers.ui.livevega import LiveVega
+from tradetiers.ui.livevega import LiveVega, dataset_texts
 from tradetiers.ui.session import Session
 
 
@@ -134,10 +135,13 @@ def VegaChart(
     view, without the re-embedding and 100 ms debounce of Solara's ``VegaLite``.
     """
     spec = solara.use_memo(make, dependencies=deps)
-    shape = solara.use_memo(lambda: {k: v for k, v in spec.items() if k != "datasets"}, [spec])
+    shape = solara.use_memo(
+        lambda: json.dumps({k: v for k, v in spec.items() if k != "datasets"}), [spec]
+    )
+    texts = solara.use_memo(lambda: dataset_texts(spec.get("datasets", {})), [spec])
     LiveVega.element(
         spec=shape,
-        datasets=spec.get("datasets", {}),
+        datasets=texts,
         on_hover=on_hover,
         listen_to_hover=on_hover is not None,
     )

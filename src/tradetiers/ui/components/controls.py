@@ -21,7 +21,11 @@ def YearDisplay() -> None:
     if s is None:
         return
     year = s.last_year if s.last_year is not None else s.model.scenario.start_year
-    solara.Markdown(f"## {app.t('year')} {year}", style={"margin": "0"})
+    # a plain heading: a Markdown widget would be a new Vue template (compiled by the
+    # browser) every year
+    solara.v.Html(
+        tag="h2", children=[f"{app.t('year')} {year}"], class_="tt-year-heading", style_="margin: 0"
+    )
     solara.Text(
         f"{app.t('years_run')}: {s.years_run}", classes=["tt-year"], style={"font-size": "0.9em"}
     )
