@@ -109,8 +109,9 @@ class TradeModel(mesa.Model):
         self.controls: list[ExportControlInForce] = []
         self.tariffs: list[TariffInForce] = []
         self.retaliated: set[tuple[int, int]] = set()  # (tariff id, country) answered
-        self.money = MoneyWorld(policy_rate=sc.money.policy_rate)
-        self._compressed = np.zeros(n, dtype=bool)
+        self.money = MoneyWorld(
+            policy_rate=sc.money.policy_rate, compressed=np.zeros(n, dtype=bool)
+        )
         self._controlled_cache: tuple[Any, set[tuple[int, int, int]]] = (None, set())
         self.open_rungs = np.zeros(g, dtype=bool)  # indexed like goods; rungs only
         self.tech_params = _tech_params(sc)

@@ -59,7 +59,6 @@ def plan(model: TradeModel, output: np.ndarray) -> np.ndarray | None:
             s.gdp, exposed, rate, mc.neutral_rate, mc.portfolio_share, mc.portfolio_sensitivity
         )
         inflows = money.capital_flows(s.portfolio, targets, mc.portfolio_speed)
-        inflows = np.maximum(inflows, -np.maximum(s.reserves + s.portfolio, 0.0))
         inflows = np.maximum(inflows, -s.portfolio)  # cannot repay more than is owed
     s.capital_inflow = inflows
     income, finance_va = money.finance_payments(
@@ -104,13 +103,13 @@ def plan(model: TradeModel, output: np.ndarray) -> np.ndarray | None:
         mc.compression_minimum,
     )
     squeezed = (factor < 1.0) | (ca.compression > 1e-9 * np.maximum(s.gdp, 1e-12))
-    for i in np.flatnonzero(squeezed & ~model._compressed):
+    for i in np.flatnonzero(squeezed & ~mw.compressed):
         model.log(
             "import_compression",
             f"{s.names[i]} has run out of reserves: its imports are cut to what it can pay",
             s.codes[i],
         )
-    model._compressed = squeezed
+    mw.compressed = squeezed
     s.import_factor = factor
     return income - ca.plan
 
@@ -155,7 +154,10 @@ def _tariffs(model: TradeModel) -> None:
     if model.tariffs and model.last is not None and model._kernel is not None:
         a, bought = model.last.allocation, model.last.allocation.bought
         for t in model.tariffs:
-            flows = _flows_into(model, t.goods, t.targets, t.imposer, a.u, a.v)
+            from_targets = np.zeros_like(a.u)
+            from_targets[:, t.targets] = a.u[:, t.targets]
+            into = model._kernel.col(from_targets) * a.v  # (G, N) flows from the targets
+            flows = into[t.goods, t.imposer]
             revenue[t.imposer] += t.rate * flows.sum()
             share = np.divide(
                 flows,
@@ -167,26 +169,6 @@ def _tariffs(model: TradeModel) -> None:
     s.tariff_revenue, s.tariff_wedge = revenue, wedge
     assert model.last is not None
     s.price_index = money.price_index(model.prices, model.last.budget, wedge)
-
-
-def _flows_into(
-    model: TradeModel,
-    goods: list[int],
-    suppliers: np.ndarray,
-    buyer: int,
-    u: np.ndarray,
-    v: np.ndarray,
-) -> np.ndarray:
-    """This year's flows of each good from the suppliers to one buyer, (len(goods),)."""
-    kernel = model._kernel
-    out = np.zeros(len(goods))
-    for k, g in enumerate(goods):
-        if hasattr(kernel, "blocks"):
-            col = kernel.blocks[g][:, [buyer]].toarray().ravel()
-        else:
-            col = kernel.k[g][:, buyer]
-        out[k] = float((u[g, suppliers] * col[suppliers]).sum() * v[g, buyer])
-    return out
 
 
 def _budgets(model: TradeModel) -> None:

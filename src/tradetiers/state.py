@@ -150,6 +150,9 @@ class MoneyWorld:
     candidate: int = -1  # the country the reserve role may pass to
     candidate_years: int = 0
     hegemon_shortfall: float = 0.0
+    compressed: np.ndarray = field(
+        default_factory=lambda: np.zeros(0, dtype=bool)
+    )  # (N,) logged as compressed
     started: bool = False  # stocks set from the first year's GDP
     # start-of-year stocks, for the identities
     debt_before: np.ndarray = field(default_factory=lambda: np.zeros(0))
