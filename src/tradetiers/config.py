@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from tradetiers.events import EventSpec
+from tradetiers.validation.spec import ScenarioValidation
 
 DEFAULT_LADDER = ["textiles", "machinery", "cars_appliances", "semiconductors", "ai"]
 PRIMARY_GOODS = ["agriculture", "resources"]
@@ -103,10 +104,16 @@ class CountrySpec(_Strict):
     region: str = ""
     source: str = ""
     rd_public_share: Annotated[float, Field(ge=0, le=0.2)] | None = None
+    # home services' share of spending at the start (None: the world's parameter)
+    services_share: Annotated[float, Field(ge=0, lt=1)] | None = None
+    population_growth: Annotated[float, Field(ge=-0.05, le=0.1)] = 0.0  # a year
     # money: starting stocks as shares of the first year's GDP, and upkeep (None: defaults)
     debt_to_gdp: Annotated[float, Field(ge=0, le=5)] | None = None
     reserves_to_gdp: Annotated[float, Field(ge=0, le=2)] | None = None
     military_share: Annotated[float, Field(ge=0, le=0.3)] | None = None
+    # its own fiscal settings, shares of GDP (None: the world's [money] values)
+    tax_base: Annotated[float, Field(ge=0, le=0.8)] | None = None
+    base_spending: Annotated[float, Field(ge=0, le=0.8)] | None = None
 
 
 class SyntheticSettings(_Strict):
@@ -169,6 +176,12 @@ class Parameters(_Strict):
     pay_elasticity: Annotated[float, Field(ge=0, le=20)] = 3.0
     pay_smoothing: Annotated[float, Field(gt=0, le=1)] = 0.5
     sector_floor: Annotated[float, Field(ge=0, le=0.05)] = 0.01
+    # non-traded home services (economy/services.py): their base share of spending
+    # (0: no services sector) and how fast it rises with income per person
+    services_share: Annotated[float, Field(ge=0, lt=1)] = 0.0
+    services_income_elasticity: Annotated[float, Field(ge=0, le=5)] = 0.0
+    # growth outside the ladder: output per worker in every sector rises this much a year
+    productivity_growth: Annotated[float, Field(ge=-0.05, le=0.1)] = 0.0
     # tiers
     poorest_income_share: Annotated[float, Field(ge=0, le=1)] = 0.1
     # numerics
@@ -222,6 +235,9 @@ class TechnologySettings(_Strict):
     leakage_rate: Annotated[float, Field(ge=0, le=1)] = 0.01
     open_source_rate: Annotated[float, Field(ge=0, le=1)] = 0.5
     absorption: bool = True
+    # social capability: imitation and leakage scale with (income / richest income)^this
+    # (0: every country absorbs alike)
+    social_capability: Annotated[float, Field(ge=0, le=5)] = 0.0
     mastery_share: Annotated[float, Field(gt=0, le=1)] = 0.8
     # the hegemon's export-control rule
     hegemon_export_controls: bool = True
@@ -284,6 +300,11 @@ class MoneySettings(_Strict):
     # beyond this debt/GDP a government restructures, writing off a share of its debt
     restructuring_threshold: Annotated[float, Field(gt=0, le=20)] = 4.0
     restructuring_haircut: Annotated[float, Field(ge=0, le=1)] = 0.5
+    # the rate a government pays on its whole debt moves toward the market rate as the
+    # debt rolls over: by 1/maturity a year (1: all of it reprices every year)
+    debt_maturity: Annotated[float, Field(ge=1, le=30)] = 1.0
+    # the lowest rate on government debt (below 0: a real rate that inflation made negative)
+    rate_floor: Annotated[float, Field(ge=-0.1, le=0.1)] = 0.0
     privilege_scale: Annotated[float, Field(ge=0, le=1)] = 0.05
     privilege_cap: Annotated[float, Field(ge=0, le=0.1)] = 0.015
     # credibility (M9) and runs
@@ -335,6 +356,7 @@ class Scenario(_Strict):
     synthetic: SyntheticSettings | None = None
     countries: list[CountrySpec] = Field(default_factory=list)
     events: list[EventSpec] = Field(default_factory=list)
+    validation: ScenarioValidation = None  # [validation]: targets for `tradetiers validate`
 
     @model_validator(mode="after")
     def _world(self) -> Scenario:

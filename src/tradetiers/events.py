@@ -157,6 +157,8 @@ class ExportControl(_Event):
     targets: Annotated[list[str], Field(min_length=1)]
     rungs: Annotated[list[str], Field(min_length=1)]
     penalty: Annotated[float, Field(ge=1, le=1000)] = 4.0
+    #: false: only the know-how is banned (machines, artisans); the goods still flow
+    blocks_trade: bool = True
     _control: Any = PrivateAttr(default=None)
 
     def check(self, codes: set[str], goods: list[str], start: int, end: int) -> Problem:
@@ -178,6 +180,7 @@ class ExportControl(_Event):
             [model.index_of(c) for c in self.targets],
             [model.goods.index(r) for r in self.rungs],
             self.penalty,
+            blocks_trade=self.blocks_trade,
         )
 
     def revert(self, model: TradeModel) -> None:
@@ -432,6 +435,54 @@ class ReserveRun(_Event):
         start_run(model, self.years, self.note or "forced by the scenario")
 
 
+class SetParameter(_Event):
+    """A parameter of the running world changes in a year (and back at ``until``)."""
+
+    info: ClassVar[str] = (
+        "Parameter: a setting of the world changes from this year, as a lever would "
+        "(e.g. the top rung made much harder, or the issuer forced to run a surplus)."
+    )
+    kind: Literal["parameter"] = "parameter"
+    path: Annotated[str, Field(pattern=r"^(parameters|technology|money)\.[a-z_]+$")]
+    value: bool | int | float | str | None
+    _saved: Any = PrivateAttr(default=None)
+    _applied: bool = PrivateAttr(default=False)
+
+    def check(self, codes: set[str], goods: list[str], start: int, end: int) -> Problem:
+        """Check the path names a setting and the value is one it allows."""
+        from pydantic import ValidationError
+
+        from tradetiers.config import MoneySettings, Parameters, TechnologySettings
+
+        problem = super().check(codes, goods, start, end)
+        if problem is not None:
+            return problem
+        table, _, name = self.path.partition(".")
+        model = {"parameters": Parameters, "technology": TechnologySettings}.get(
+            table, MoneySettings
+        )
+        if name not in model.model_fields or name == "enabled":
+            allowed = ", ".join(f for f in model.model_fields if f != "enabled")
+            return "path", self.path, f"unknown setting; {table}.NAME with NAME one of {allowed}"
+        try:
+            model.model_validate({name: self.value})
+        except ValidationError as err:
+            return "value", self.value, err.errors()[0]["msg"]
+        return None
+
+    def apply(self, model: TradeModel) -> None:
+        """Set the value, keeping the old one to restore."""
+        table, _, name = self.path.partition(".")
+        self._saved = getattr(getattr(model.scenario, table), name)
+        model.set_parameter(self.path, self.value, log=False)
+        self._applied = True
+
+    def revert(self, model: TradeModel) -> None:
+        """Restore the old value."""
+        if self._applied:
+            model.set_parameter(self.path, self._saved, log=False)
+
+
 EventSpec = Annotated[
     ProductivityShock
     | TradeLink
@@ -443,7 +494,8 @@ EventSpec = Annotated[
     | MilitarySpending
     | FiscalShock
     | ReshoringSubsidy
-    | ReserveRun,
+    | ReserveRun
+    | SetParameter,
     Field(discriminator="kind"),
 ]
 EVENT_KINDS: dict[str, type[_Event]] = {
@@ -458,6 +510,7 @@ EVENT_KINDS: dict[str, type[_Event]] = {
     "fiscal_shock": FiscalShock,
     "reshoring_subsidy": ReshoringSubsidy,
     "reserve_run": ReserveRun,
+    "parameter": SetParameter,
 }
 
 

@@ -20,27 +20,31 @@ if TYPE_CHECKING:
     from tradetiers.model import TradeModel
 
 
-def manufacturing_share(
-    value_added: np.ndarray, finance_va: np.ndarray | None = None
-) -> np.ndarray:
-    """Manufacturing value added over total value added (finance included), per country."""
-    total = value_added.sum(axis=1) + (0.0 if finance_va is None else finance_va)
+def manufacturing_share(value_added: np.ndarray, other_va: np.ndarray | None = None) -> np.ndarray:
+    """Manufacturing value added over total value added, per country.
+
+    ``other_va`` is the value added outside the traded goods (finance and home services,
+    ``CountryState.other_va``), which counts in the total.
+    """
+    total = value_added.sum(axis=1) + (0.0 if other_va is None else other_va)
     manu = value_added[:, FIRST_RUNG:].sum(axis=1)
     return np.divide(manu, total, out=np.zeros_like(total), where=total > 0)
 
 
 def sector_share(
-    value_added: np.ndarray, good: int, finance_va: np.ndarray | None = None
+    value_added: np.ndarray, good: int, other_va: np.ndarray | None = None
 ) -> np.ndarray:
-    """One sector's value added over total (finance included), per country."""
-    total = value_added.sum(axis=1) + (0.0 if finance_va is None else finance_va)
+    """One traded sector's value added over total (finance and services included), per country."""
+    total = value_added.sum(axis=1) + (0.0 if other_va is None else other_va)
     return np.divide(value_added[:, good], total, out=np.zeros_like(total), where=total > 0)
 
 
-def finance_sector_share(value_added: np.ndarray, finance_va: np.ndarray) -> np.ndarray:
-    """The finance sector's value added over total value added, per country."""
-    total = value_added.sum(axis=1) + finance_va
-    return np.divide(finance_va, total, out=np.zeros_like(total), where=total > 0)
+def other_sector_share(
+    value_added: np.ndarray, part: np.ndarray, other_va: np.ndarray
+) -> np.ndarray:
+    """A sector outside the traded goods (finance or services) over total value added."""
+    total = value_added.sum(axis=1) + other_va
+    return np.divide(part, total, out=np.zeros_like(total), where=total > 0)
 
 
 def world_reporters(model: TradeModel) -> dict[str, Callable[[Any], Any]]:
@@ -53,7 +57,7 @@ def world_reporters(model: TradeModel) -> dict[str, Callable[[Any], Any]]:
         i = heg_index()
         if i is None:
             return float("nan")
-        return float(manufacturing_share(m.state.value_added, m.state.finance_va)[i])
+        return float(manufacturing_share(m.state.value_added, m.state.other_va)[i])
 
     def heg(values: np.ndarray) -> float:
         i = heg_index()
@@ -94,7 +98,7 @@ def world_reporters(model: TradeModel) -> dict[str, Callable[[Any], Any]]:
                 "hegemon_interest_rate": lambda m: heg(m.state.interest_rate),
                 "hegemon_current_account": lambda m: heg(m.state.current_account),
                 "hegemon_finance_share": lambda m: heg(
-                    finance_sector_share(m.state.value_added, m.state.finance_va)
+                    other_sector_share(m.state.value_added, m.state.finance_va, m.state.other_va)
                 ),
                 "hegemon_imports": lambda m: heg(m.state.imports),
                 "hegemon_price_index": lambda m: heg(m.state.price_index),
@@ -123,17 +127,18 @@ class CountryRecorder:
         """Record this year's columns."""
         m, s = self.model, self.model.state
         n = s.n
-        va, fin = s.value_added, s.finance_va
+        va, other = s.value_added, s.other_va
         cols: dict[str, np.ndarray] = {
             "year": np.full(n, m.year, dtype=np.int64),
             "tier": s.tier.copy(),
             "population": s.population.copy(),
             "gdp": s.gdp.copy(),
             "gdp_per_capita": s.gdp_per_capita,
-            "manufacturing_share": manufacturing_share(va, fin),
-            "resources_share": sector_share(va, RESOURCES, fin),
-            "agriculture_share": sector_share(va, AGRICULTURE, fin),
-            "finance_share": finance_sector_share(va, fin),
+            "manufacturing_share": manufacturing_share(va, other),
+            "resources_share": sector_share(va, RESOURCES, other),
+            "agriculture_share": sector_share(va, AGRICULTURE, other),
+            "finance_share": other_sector_share(va, s.finance_va, other),
+            "services_share": other_sector_share(va, s.services_va, other),
             "exports": s.exports.copy(),
             "imports": s.imports.copy(),
             "trade_balance": s.trade_balance,
@@ -169,8 +174,12 @@ class CountryRecorder:
             cols[f"relcap_{rung}"] = rel[:, k]
             cols[f"mastered_{rung}"] = s.mastered_year[:, k].copy()
             cols[f"rents_{rung}"] = s.rents[:, FIRST_RUNG + k].copy()
+        assert m.last is not None
+        exports = m.last.allocation.exports  # (G, N)
         for g, good in enumerate(m.goods):
             cols[f"labour_{good}"] = s.labour_shares[:, g].copy()
+            cols[f"exports_{good}"] = exports[g].copy()
+        cols["labour_services"] = s.services_labour.copy()
         self._years.append(cols)
 
     def frame(self) -> pd.DataFrame:

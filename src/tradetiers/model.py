@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from tradetiers import money_step, structure_step, technology_step
 from tradetiers.agents import Country, DecisionRule, default_rules
 from tradetiers.config import Scenario, ScenarioError, default_scenario
-from tradetiers.economy import demand, gravity, production, technology, trade
+from tradetiers.economy import demand, gravity, production, services, technology, trade
 from tradetiers.economy.network import PathDistances, path_distances
 from tradetiers.economy.production import FIRST_RUNG
 from tradetiers.events import Timeline
@@ -31,6 +31,14 @@ from tradetiers.world import build_state, build_trade_graph, graph_kind
 
 #: Settings tables a lever may change at run time.
 SETTABLE = ("parameters", "technology", "money")
+#: World settings that are defaults for countries without their own value:
+#: lever path -> (state array, country field).
+COUNTRY_DEFAULTS = {
+    "technology.rd_public_share": ("rd_public_share", "rd_public_share"),
+    "parameters.services_share": ("services_base", "services_share"),
+    "money.tax_base": ("tax_base", "tax_base"),
+    "money.base_spending": ("base_spending", "base_spending"),
+}
 
 
 @dataclass(eq=False)  # compared by identity: the arrays have no single truth value
@@ -41,7 +49,7 @@ class ExportControlInForce:
     targets: np.ndarray
     goods: list[int]  # indices into model.goods (rungs only)
     penalty: float
-    barrier: gravity.Barrier
+    barrier: gravity.Barrier | None  # None: a ban on know-how only, the goods still flow
     source: str  # "event", "rule" or "lever"
 
 
@@ -87,7 +95,8 @@ class TradeModel(mesa.Model):
             scenario = default_scenario()
         elif not isinstance(scenario, Scenario):
             scenario = Scenario.load(scenario)
-        self.scenario = scenario.resolved()
+        # each run owns its copy: levers and parameter events change it as the run goes
+        self.scenario = scenario.resolved().model_copy(deep=True)
         #: the seed this run was made with, shown beside every number it produces
         self.seed: Any = self.scenario.seed if rng is None else rng
         super().__init__(rng=self.seed)
@@ -130,6 +139,8 @@ class TradeModel(mesa.Model):
         for name, val in p.income_elasticities.items():
             self.elasticities[self.goods.index(name)] = val
         self.prices = np.ones(g)
+        #: growth outside the ladder: multiplies all output, (1 + productivity_growth)^t
+        self.efficiency = 1.0
         self.base_output: np.ndarray | None = None
         self.relative_income = np.ones(n)
         self.last: YearResult | None = None
@@ -177,12 +188,13 @@ class TradeModel(mesa.Model):
         """``complete`` or ``sparse`` (as built from the scenario)."""
         return graph_kind(self.scenario, self.state.n)
 
-    def set_parameter(self, path: str, value: Any) -> None:
+    def set_parameter(self, path: str, value: Any, log: bool = True) -> None:
         """Change a parameter of the running world from the next year (a lever).
 
         Args:
-            path: ``parameters.NAME`` or ``technology.NAME``.
+            path: ``parameters.NAME``, ``technology.NAME`` or ``money.NAME``.
             value: the new value, validated like the scenario file's.
+            log: log it as a lever (a scheduled ``parameter`` event logs itself).
 
         Raises:
             ScenarioError: an unknown parameter or a value that is not allowed.
@@ -197,13 +209,15 @@ class TradeModel(mesa.Model):
             setattr(table, name, value)
         except ValidationError as err:
             raise ScenarioError("lever", path, value, err.errors()[0]["msg"]) from None
-        if path == "technology.rd_public_share":  # the world default reaches every country
-            own = [c.rd_public_share is not None for c in self.scenario.countries]
-            self.state.rd_public_share[~np.array(own, dtype=bool)] = value
+        if path in COUNTRY_DEFAULTS:  # a world default reaches every country without its own
+            array, field = COUNTRY_DEFAULTS[path]
+            own = [getattr(c, field) is not None for c in self.scenario.countries]
+            getattr(self.state, array)[~np.array(own, dtype=bool)] = value
         self.tech_params = _tech_params(self.scenario)
         self.decision_rules = list(default_rules(self.scenario))
         self._kernel_key = None  # trade costs may have changed
-        self.log("lever", f"{path} set to {value}")
+        if log:
+            self.log("lever", f"{path} set to {value}")
 
     def add_barrier(self, barrier: gravity.Barrier) -> None:
         """Put a trade barrier (a factor on some trade weights) in place from this year."""
@@ -222,21 +236,29 @@ class TradeModel(mesa.Model):
         goods: list[int],
         penalty: float,
         source: str = "event",
+        blocks_trade: bool = True,
     ) -> ExportControlInForce:
         """Controllers stop exporting these rungs to the targets and penalise their imitation.
 
         Takes effect in this year's markets (the barrier) and in next year's imitation.
+        With ``blocks_trade`` off only the know-how is banned (Britain's 1774 ban on
+        exporting spinning machines and on its artisans emigrating, while its cloth sold
+        everywhere): the goods still flow, and only the imitation penalty applies.
         """
         ctrl_idx, tgt_idx = np.asarray(controllers), np.asarray(targets)
-        barrier = gravity.Barrier(list(goods), ctrl_idx, tgt_idx, 0.0)
+        barrier = gravity.Barrier(list(goods), ctrl_idx, tgt_idx, 0.0) if blocks_trade else None
         control = ExportControlInForce(ctrl_idx, tgt_idx, list(goods), penalty, barrier, source)
         self.controls.append(control)
-        self.add_barrier(barrier)
+        if barrier is not None:
+            self.add_barrier(barrier)
+        else:
+            self._barrier_version += 1  # the set of controls in force changed
         codes = self.state.codes
+        what = "exports" if blocks_trade else "know-how (machines, artisans)"
         self.log(
             "export_control",
             f"{', '.join(codes[i] for i in ctrl_idx)} control "
-            f"{', '.join(self.goods[g] for g in goods)} exports to "
+            f"{', '.join(self.goods[g] for g in goods)} {what} to "
             f"{', '.join(codes[i] for i in tgt_idx)} (penalty {penalty:g}, {source})",
             ",".join(codes[i] for i in tgt_idx),
         )
@@ -246,7 +268,10 @@ class TradeModel(mesa.Model):
         """End an export control."""
         if control in self.controls:
             self.controls.remove(control)
-            self.remove_barrier(control.barrier)
+            if control.barrier is not None:
+                self.remove_barrier(control.barrier)
+            else:
+                self._barrier_version += 1
             self.log("export_control_lifted", f"controls on {control.goods} lifted")
 
     def impose_tariff(
@@ -353,6 +378,7 @@ class TradeModel(mesa.Model):
         self.hegemon_row = self._find_hegemon()
         self.datacollector.collect(self)
         self.recorder.record()
+        self._grow()
         self.year += 1
 
     def run(self, years: int | None = None) -> TradeModel:
@@ -360,6 +386,11 @@ class TradeModel(mesa.Model):
         for _ in range(self.scenario.years if years is None else years):
             self.step()
         return self
+
+    def _grow(self) -> None:
+        """Into next year: populations grow at their rates, output per worker at the trend."""
+        self.state.population *= 1.0 + self.state.population_growth
+        self.efficiency *= 1.0 + self.scenario.parameters.productivity_growth
 
     def _technology(self) -> None:
         """Step 3: technology (see technology_step)."""
@@ -371,6 +402,7 @@ class TradeModel(mesa.Model):
         output = production.produce(
             s.productivity, workers, s.land, s.deposits, p.land_elasticity, p.deposit_elasticity
         )
+        output *= self.efficiency
         s.output = output
         if self.base_output is None:
             self.base_output = output.sum(axis=0)
@@ -378,8 +410,9 @@ class TradeModel(mesa.Model):
 
     @property
     def goods_workers(self) -> np.ndarray:
-        """Workers (millions) outside the finance sector, (N,)."""
-        return self.state.population * (1.0 - self.state.finance_labour)
+        """Workers (millions) outside the finance and home-services sectors, (N,)."""
+        s = self.state
+        return s.population * (1.0 - s.finance_labour - s.services_labour)
 
     def kernel(self, producers: np.ndarray) -> gravity.Kernel:
         """Gravity kernel, cached until the producers, graph or barriers change.
@@ -433,8 +466,24 @@ class TradeModel(mesa.Model):
             self._stalled -= set(changed)
         return self._kernel
 
+    def gdp_at_last_prices(self, output: np.ndarray) -> np.ndarray:
+        """GDP per country valued at last year's prices (starting prices in the first year).
+
+        What the first year's plans rest on, before any market has cleared: goods value
+        added plus the home services that go with it.
+        """
+        _, va_share = trade.value_added_shares(
+            output, self.scenario.parameters.resource_input_share
+        )
+        goods = (output * (self.prices * va_share)[None, :]).sum(axis=1)
+        return goods + services.value_added(goods, self.state.services_base)
+
     def _trade(self, output: np.ndarray, transfers: np.ndarray | None = None) -> None:
         s, p = self.state, self.scenario.parameters
+        if self.last is None:  # the first year: demand follows incomes at starting prices
+            gdp = self.gdp_at_last_prices(output)
+            mean_pc = gdp.sum() / s.population.sum()
+            self.relative_income = np.maximum(gdp / s.population / mean_pc, 1e-6)
         kernel = self.kernel(output > 0)
         allowed = kernel.buyer_reach()
         budget = demand.budget_shares(
@@ -449,7 +498,9 @@ class TradeModel(mesa.Model):
             self.prices, output, budget, p.resource_input_share, active, transfers
         )
         lost, blocked = trade.blocked_trade(
-            output, market.purchases, [(c.controllers, c.targets, c.goods) for c in self.controls]
+            output,
+            market.purchases,
+            [(c.controllers, c.targets, c.goods) for c in self.controls if c.barrier is not None],
         )
         if (self.state.import_factor < 1).any() and self.last is not None:
             # import compression: a buyer without reserves cannot settle all its imports
@@ -486,7 +537,8 @@ class TradeModel(mesa.Model):
         s.absorption = market.spending - alloc.unmet.sum(axis=0)  # what was actually spent
         s.value_added = market.value_added
         s.rents = (market.revenue - alloc.unsold.T) * m[None, :]  # on what was actually sold
-        s.gdp = market.value_added.sum(axis=1) - alloc.unsold.sum(axis=0) + s.finance_va
+        self._home_services(market.value_added.sum(axis=1) + s.finance_va)
+        s.gdp = market.value_added.sum(axis=1) - alloc.unsold.sum(axis=0) + s.other_va
         s.exports = alloc.exports.sum(axis=0)
         s.imports = alloc.imports.sum(axis=0)
         self.last = YearResult(market, m, alloc, budget)
@@ -498,10 +550,20 @@ class TradeModel(mesa.Model):
             s.mastered_year = technology.mastery_update(
                 s.mastered_year, rel, self.year, self.tech_params.mastery_share
             )
+        if not s.income_start.any():
+            s.income_start = s.gdp_per_capita.copy()
         mean_pc = s.gdp.sum() / s.population.sum()
         self.relative_income = np.maximum(s.gdp_per_capita / mean_pc, 1e-6)
         if self.keep_all_flows:
             self._flows.append((self.year, self._flow_arrays()))
+
+    def _home_services(self, other_income: np.ndarray) -> None:
+        """Home services' share of GDP (on last year's income) and their value added."""
+        s, p = self.state, self.scenario.parameters
+        s.services_share = services.spending_share(
+            s.services_base, s.gdp_per_capita, s.income_start, p.services_income_elasticity
+        )
+        s.services_va = services.value_added(other_income, s.services_share)
 
     def _plan_money(self, output: np.ndarray) -> np.ndarray | None:
         """Step 6, first half: what each country pays the issuer and may spend (see money_step)."""

@@ -18,7 +18,6 @@ import numpy as np
 
 from tradetiers.economy import money
 from tradetiers.economy.production import FIRST_RUNG
-from tradetiers.economy.trade import value_added_shares
 from tradetiers.state import TIER_MANUFACTURER, TIER_RESOURCE
 from tradetiers.world import starting_stock_shares
 
@@ -117,8 +116,7 @@ def plan(model: TradeModel, output: np.ndarray) -> np.ndarray | None:
 def _start_stocks(model: TradeModel, output: np.ndarray) -> None:
     """Debt and reserves from the first year's GDP at starting prices."""
     s, mw = model.state, model.money
-    _, va_share = value_added_shares(output, model.scenario.parameters.resource_input_share)
-    gdp = (output * (model.prices * va_share)[None, :]).sum(axis=1)
+    gdp = model.gdp_at_last_prices(output)
     debt_share, reserve_share = starting_stock_shares(model.scenario)
     s.debt = debt_share * gdp
     s.reserves = reserve_share * gdp
@@ -142,8 +140,24 @@ def settle(model: TradeModel) -> None:
         model.log(
             "emergency_credit", f"{s.names[i]} is lent {emergency[i]:.3g} to settle", s.codes[i]
         )
+    if model.year == model.scenario.start_year:
+        _restate_debt(model)
     _budgets(model)
     _credibility(model)
+
+
+def _restate_debt(model: TradeModel) -> None:
+    """Starting debt as the scenario's share of the first year's GDP as it turned out.
+
+    The stocks are set before the first year's markets, from GDP at starting prices;
+    debt is not needed before the budgets, so it is restated on the realised GDP (a
+    scenario's ``debt_to_gdp`` then holds exactly). Reserves are left as they were set:
+    the year's plans were made with them.
+    """
+    s, mw = model.state, model.money
+    debt_share, _ = starting_stock_shares(model.scenario)
+    s.debt = debt_share * np.maximum(s.gdp, 0.0)
+    mw.debt_before = s.debt.copy()
 
 
 def _tariffs(model: TradeModel) -> None:
@@ -179,7 +193,7 @@ def _budgets(model: TradeModel) -> None:
     ratio = np.divide(mw.debt_before, gdp, out=np.zeros_like(gdp), where=gdp > 0)
     response = np.where(issuer, mc.hegemon_fiscal_response, mc.fiscal_response)
     s.tax_rate = money.tax_rates(
-        ratio, mc.tax_base, response, mc.debt_anchor, mc.tax_floor, mc.tax_ceiling
+        ratio, s.tax_base, response, mc.debt_anchor, mc.tax_floor, mc.tax_ceiling
     )
     foreign = float((s.reserves + s.portfolio).sum())
     heg_gdp = float(gdp[issuer].sum())
@@ -194,9 +208,12 @@ def _budgets(model: TradeModel) -> None:
         mc.debt_spread_threshold,
         discount,
         mc.debt_spread_cap,
+        mc.rate_floor,
     )
     if mw.run_left > 0:
         rates = rates + np.where(issuer, mc.run_premium, 0.0)
+    first = model.year == model.scenario.start_year
+    rates = rates if first else money.rollover(s.interest_rate, rates, mc.debt_maturity)
     s.interest_rate = rates
     public_rd = s.rd_public_share * gdp if model.scenario.technology.enabled else np.zeros(s.n)
     s.subsidy_cost = (s.subsidy * np.maximum(s.value_added, 0.0)).sum(axis=1)
@@ -205,7 +222,7 @@ def _budgets(model: TradeModel) -> None:
         gdp,
         s.tax_rate,
         rates,
-        np.full(s.n, mc.base_spending),
+        s.base_spending,
         s.military_share,
         public_rd,
         s.extra_spending * gdp + s.subsidy_cost,

@@ -56,6 +56,8 @@ class CountryState:
     interest_rate: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,)
     interest_bill: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,)
     military_share: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) of GDP
+    tax_base: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) fiscal rule's base
+    base_spending: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) of GDP
     extra_spending: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) of GDP
     revenue_loss: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) of GDP
     reserves: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) claims on issuer
@@ -74,6 +76,13 @@ class CountryState:
     expected_finance_pay: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,)
     absorption: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) final spending
     debt_write_off: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) restructuring
+    # home services (non-traded) and growth
+    population_growth: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) a year
+    services_base: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) ω
+    services_share: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) σ this year
+    services_labour: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) of workers
+    services_va: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,)
+    income_start: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,) first GDP/head
     subsidy: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (N, G) pay uplift
     tariff_wedge: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (N, G)
 
@@ -92,6 +101,7 @@ class CountryState:
             "rd_profit_share",
             "rd_spending",
             *MONEY_VECTORS,
+            *SERVICE_VECTORS,
         ):
             if getattr(self, name).size == 0:
                 setattr(self, name, np.zeros(n))
@@ -135,6 +145,11 @@ class CountryState:
         """The finance sector's value added over GDP."""
         return np.divide(self.finance_va, self.gdp, out=np.zeros_like(self.gdp), where=self.gdp > 0)
 
+    @property
+    def other_va(self) -> np.ndarray:
+        """Value added outside the traded goods: finance plus home services (N,)."""
+        return self.finance_va + self.services_va
+
 
 @dataclass
 class MoneyWorld:
@@ -161,6 +176,15 @@ class MoneyWorld:
     settled_by: int = 0  # the issuer that settled this year's accounts
 
 
+SERVICE_VECTORS = (
+    "population_growth",
+    "services_base",
+    "services_share",
+    "services_labour",
+    "services_va",
+    "income_start",
+)
+
 MONEY_VECTORS = (
     "debt",
     "deficit",
@@ -170,6 +194,8 @@ MONEY_VECTORS = (
     "interest_rate",
     "interest_bill",
     "military_share",
+    "tax_base",
+    "base_spending",
     "extra_spending",
     "revenue_loss",
     "reserves",

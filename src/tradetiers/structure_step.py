@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tradetiers.economy import money, production, structure
+from tradetiers.economy import money, production, services, structure
 
 if TYPE_CHECKING:
     from tradetiers.model import TradeModel
@@ -31,6 +31,7 @@ def restructure(model: TradeModel) -> None:
         p.deposit_elasticity,
         model.input_share,
         p.sector_floor,
+        model.efficiency,
     )
     # pay counts what was actually sold: a seller that cannot sell part of its output
     # (export controls, a stalled market) earns less there, and labour moves away
@@ -47,8 +48,12 @@ def restructure(model: TradeModel) -> None:
     first = not s.expected_pay.any()
     s.expected_pay = pay if first else structure.smooth_pay(s.expected_pay, pay, p.pay_smoothing)
     capable = s.productivity > 0
+    pool = 1.0 - s.services_labour  # the workers outside home services, before they move
+    s.services_labour = services.labour_share(
+        s.services_labour, s.services_share, p.reallocation_speed
+    )
     if model.scenario.money.enabled:
-        _reallocate_with_finance(model, capable, first)
+        _reallocate_with_finance(model, capable, first, pool)
     else:
         target = structure.target_shares(s.expected_pay, capable, p.pay_elasticity, p.sector_floor)
         s.labour_shares = structure.reallocate(s.labour_shares, target, p.reallocation_speed)
@@ -86,18 +91,23 @@ def _home_sales_share(model: TradeModel) -> np.ndarray:
     )
 
 
-def _reallocate_with_finance(model: TradeModel, capable: np.ndarray, first: bool) -> None:
+def _reallocate_with_finance(
+    model: TradeModel, capable: np.ndarray, first: bool, pool: np.ndarray
+) -> None:
     """Labour moves among goods sectors and the finance sector toward better pay (M2).
 
     Finance is one more column in the reallocation: its pay is the finance
     sector's value added per finance worker, and only a country whose finance
-    earns something (the issuer, while the spread is positive) can have one.
+    earns something (the issuer, while the spread is positive) can have one. The
+    reallocation is among the workers outside home services (``pool``, the share of
+    all workers they were), whose number services set (see economy/services.py).
     """
     s, p = model.state, model.scenario.parameters
-    f = s.finance_labour
+    f = s.finance_labour / pool  # finance's share of the pool
     # pay at no less than the sector floor, so that a new issuer's empty finance
     # sector shows what its first workers would earn (as goods sectors do)
-    pay = money.finance_pay(s.finance_va, np.maximum(f, p.sector_floor) * s.population)
+    workers = np.maximum(f, p.sector_floor) * pool * s.population
+    pay = money.finance_pay(s.finance_va, workers)
     s.expected_finance_pay = (
         pay if first else structure.smooth_pay(s.expected_finance_pay, pay, p.pay_smoothing)
     )
@@ -107,5 +117,5 @@ def _reallocate_with_finance(model: TradeModel, capable: np.ndarray, first: bool
     able = np.column_stack([capable, has_finance])
     target = structure.target_shares(pays, able, p.pay_elasticity, p.sector_floor)
     new = structure.reallocate(shares, target, p.reallocation_speed)
-    s.finance_labour = new[:, -1]
+    s.finance_labour = new[:, -1] * (1.0 - s.services_labour)
     s.labour_shares = new[:, :-1] / (1.0 - new[:, -1])[:, None]

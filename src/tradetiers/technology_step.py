@@ -38,8 +38,16 @@ def advance(model: TradeModel) -> None:
         (c.controllers, c.targets, [g - FIRST_RUNG for g in c.goods], c.penalty)
         for c in model.controls
     ]
+    social = technology.social_capability(s.gdp_per_capita, tp.social_capability)
     gains = technology.imitate(
-        cap, rd_rung, costs, model.exposure_weights, penalties, model.open_rungs[FIRST_RUNG:], tp
+        cap,
+        rd_rung,
+        costs,
+        model.exposure_weights,
+        penalties,
+        model.open_rungs[FIRST_RUNG:],
+        tp,
+        social,
     )
     s.productivity[:, FIRST_RUNG:] = innovated + gains
     s.rd_spending, s.rd_by_rung = rd, rd_rung

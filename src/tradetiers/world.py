@@ -59,9 +59,23 @@ def build_state(scenario: Scenario) -> CountryState:
     upkeep = np.where(state.is_hegemon, money.hegemon_military_share, money.military_share)
     given = np.array([np.nan if c.military_share is None else c.military_share for c in cs])
     state.military_share = np.where(np.isnan(given), upkeep, given)
+    state.tax_base = _own_or(cs, "tax_base", money.tax_base)
+    state.base_spending = _own_or(cs, "base_spending", money.base_spending)
     if money.enabled:
         state.finance_labour = np.where(state.is_hegemon, money.start_finance_labour, 0.0)
+    state.services_base = _own_or(cs, "services_share", scenario.parameters.services_share)
+    state.services_share = state.services_base.copy()
+    state.services_labour = state.services_base * (1.0 - state.finance_labour)
+    state.population_growth = np.array([c.population_growth for c in cs], dtype=float)
     return state
+
+
+def _own_or(countries: list[CountrySpec], field: str, default: float) -> np.ndarray:
+    """Each country's own value of ``field``, or the world's default where it has none."""
+    return np.array(
+        [default if getattr(c, field) is None else getattr(c, field) for c in countries],
+        dtype=float,
+    )
 
 
 def starting_stock_shares(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:

@@ -202,7 +202,7 @@ def settle(
 
 def tax_rates(
     debt_to_gdp: np.ndarray,
-    base: float,
+    base: float | np.ndarray,
     response: np.ndarray,
     anchor: float,
     low: float,
@@ -231,10 +231,26 @@ def interest_rates(
     threshold: float,
     discount: np.ndarray,
     cap: float = np.inf,
+    floor: float = 0.0,
 ) -> np.ndarray:
-    """Rate on government debt (N,): base, plus a spread rising with debt/GDP, minus privilege."""
+    """Market rate on government debt (N,).
+
+    The policy rate plus the term premium, plus a spread rising with debt/GDP, minus the
+    issuer's privilege, never below ``floor``.
+    """
     spread = np.minimum(slope * np.maximum(debt_to_gdp - threshold, 0.0), cap)
-    return np.maximum(policy_rate + term_premium + spread - discount, 0.0)
+    return np.maximum(policy_rate + term_premium + spread - discount, floor)
+
+
+def rollover(paid: np.ndarray, market: np.ndarray, maturity: float) -> np.ndarray:
+    """Rate paid on the whole debt (N,): a ``1 / maturity`` share of it reprices each year.
+
+    Debt of several years' maturity is not all refinanced at this year's rate, so a rate
+    hike raises the interest bill over years, not at once. ``maturity`` 1 reprices all.
+    """
+    if maturity <= 1.0:
+        return market
+    return paid + (market - paid) / maturity
 
 
 @dataclass(frozen=True)

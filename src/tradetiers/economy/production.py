@@ -66,14 +66,17 @@ def pay_per_worker(
     deposit_elasticity: float,
     resource_input_share: float,
     floor: float,
+    efficiency: float = 1.0,
 ) -> np.ndarray:
     """Value added per worker in each sector (N, G), what labour compares when it moves.
 
     Evaluated at a share of at least ``floor`` so that an empty sector with land or
-    deposits still shows the (high) pay a first worker would earn there.
+    deposits still shows the (high) pay a first worker would earn there. ``efficiency``
+    is the growth outside the ladder that multiplies all output (1 at the start).
     """
     s = np.maximum(shares, max(floor, 1e-6))
     workers = labour_input(population, s)
     out = produce(productivity, workers, land, deposits, land_elasticity, deposit_elasticity)
+    out *= efficiency
     vshare = value_added_share(prices.size, resource_input_share)
     return out * (prices * vshare)[None, :] / workers

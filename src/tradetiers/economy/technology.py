@@ -47,6 +47,7 @@ class TechParams:
     mastery_share: float
     absorption: bool
     maturity: float
+    social_capability: float = 0.0
 
 
 def relative_capability(capability: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -76,9 +77,10 @@ def split_rd(
 
     The push goes to the rungs the country has mastered (≥ ``mastery`` of the frontier),
     in proportion to what it earns on each, so its best rung gets most; with none
-    mastered, to its highest rung with any capability. The rung above its highest
-    mastered rung gets ``climb_share`` of the budget; at the top of the ladder all of
-    it goes to pushing.
+    mastered, to the rungs it makes, in proportion to what it earns on each (and with
+    no revenue at all, to its highest rung with any capability). The rung above its
+    highest mastered rung gets ``climb_share`` of the budget; at the top of the ladder
+    all of it goes to pushing.
 
     Args:
         rd: R&D budget per country (N,).
@@ -96,6 +98,8 @@ def split_rd(
     best = np.where(top >= 0, top, np.where(has_any, rungs, -1).max(axis=1))
     earned = np.ones((n, k)) if revenue is None else np.maximum(revenue, 0.0)
     weights = np.where(mastered, earned, 0.0)
+    unmastered = weights.sum(axis=1) <= 0
+    weights[unmastered] = np.where(has_any, earned, 0.0)[unmastered]
     fallback = (weights.sum(axis=1) <= 0) & (best >= 0)
     weights[fallback, best[fallback]] = 1.0
     total = weights.sum(axis=1, keepdims=True)
@@ -167,6 +171,7 @@ def imitate(
     penalties: list[tuple[np.ndarray, np.ndarray, list[int], float]],
     open_rungs: np.ndarray,
     params: TechParams,
+    social: np.ndarray | None = None,
 ) -> np.ndarray:
     """Capability gains from imitation, leakage and open source, (N, K).
 
@@ -181,6 +186,8 @@ def imitate(
             the penalty (it never reaches zero).
         open_rungs: (K,) bool, rungs whose frontier is open to everyone.
         params: technology parameters.
+        social: each country's social capability in [0, 1] (N,), a factor on what it can
+            learn by imitation and leakage (see :func:`social_capability`); None is 1.
     """
     n, k = capability.shape
     if not params.absorption:
@@ -207,12 +214,31 @@ def imitate(
     for r in range(k):
         gap = np.maximum(capability[src, r] - capability[dst, r], 0.0)
         pull[:, r] = np.bincount(dst, weights=share * factors[r] * gap, minlength=n)
+    if social is not None:
+        absorb = absorb * social[:, None]
+        gate = gate * social[:, None]
     learned = params.imitation_rate * absorb * (1.0 + params.backwardness * gap_rel) * pull
     to_frontier = np.maximum(frontier[None, :] - capability, 0.0)
     leaked = params.leakage_rate * gate * to_frontier
     opened = params.open_source_rate * open_rungs[None, :] * to_frontier
     # nobody passes the frontier by imitating it
     return np.minimum(learned + leaked + opened, to_frontier)
+
+
+def social_capability(income: np.ndarray, exponent: float) -> np.ndarray | None:
+    """How much of what it sees a country can absorb (N,), from its income per person.
+
+    Abramovitz's social capability: schools, firms and institutions that can use a
+    foreign technique grow with development, so the poorest learn least from the
+    same imports. ``(y / y_max) ** exponent``; an exponent of 0 gives None (everyone
+    absorbs alike), the model's default.
+    """
+    if exponent <= 0 or income.size == 0:
+        return None
+    top = float(income.max())
+    if top <= 0:
+        return None
+    return np.clip(income / top, 0.0, 1.0) ** exponent
 
 
 def mastery_update(
