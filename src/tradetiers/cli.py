@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     from tradetiers.lessons.cli import add_commands as add_lesson_commands
 
     add_lesson_commands(sub)  # lessons: classroom lessons and handouts
+    from tradetiers.validation.cli import add_commands as add_validation_commands
+
+    add_validation_commands(sub)  # validate, compare: model output against data, A vs B
     return parser
 
 
