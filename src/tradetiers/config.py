@@ -166,6 +166,9 @@ class Parameters(_Strict):
     income_elasticities: dict[str, Annotated[float, Field(ge=-3, le=3)]] = Field(
         default_factory=dict
     )
+    # what income the Engel curves compare: today's world mean ("relative") or the first
+    # year's ("absolute": as the world grows richer it spends less of its income on food)
+    engel_income: Literal["relative", "absolute"] = "relative"
     # margins (M3): profit share of revenue = floor + (ceiling - floor) * normalised HHI
     margin_floor: Annotated[float, Field(ge=0, lt=1)] = 0.05
     margin_ceiling: Annotated[float, Field(gt=0, lt=1)] = 0.53
@@ -182,6 +185,9 @@ class Parameters(_Strict):
     services_income_elasticity: Annotated[float, Field(ge=0, le=5)] = 0.0
     # growth outside the ladder: output per worker in every sector rises this much a year
     productivity_growth: Annotated[float, Field(ge=-0.05, le=0.1)] = 0.0
+    # and on top of it in agriculture and resources (seeds, machines, fracking), whose
+    # land and deposits are fixed
+    primary_growth: Annotated[float, Field(ge=-0.05, le=0.1)] = 0.0
     # tiers
     poorest_income_share: Annotated[float, Field(ge=0, le=1)] = 0.1
     # numerics
@@ -610,7 +616,8 @@ def _read_toml(path: str | Path, source: str) -> dict[str, Any]:
 def _with_base(raw: dict[str, Any], path: str | Path, source: str, depth: int) -> dict[str, Any]:
     """Resolve ``extends = "NAME"``: the named scenario's tables, overridden by this file's.
 
-    Tables merge key by key; arrays (countries, events) and values are replaced whole.
+    Tables merge key by key; arrays (countries, events) and values are replaced whole,
+    except ``[[added_events]]``, which are appended to the events it extends.
     """
     base_name = raw.pop("extends", None)
     if base_name is None:
@@ -624,7 +631,13 @@ def _with_base(raw: dict[str, Any], path: str | Path, source: str, depth: int) -
     if not base_path.exists():
         raise ScenarioError(source, "extends", base_name, "no such scenario")
     base = _with_base(_read_toml(base_path, str(base_path)), base_path, source, depth + 1)
-    return _merge(base, raw)
+    added = raw.pop("added_events", None)
+    merged = _merge(base, raw)
+    if added is not None:  # appended to the events of the scenario it extends
+        if not isinstance(added, list):
+            raise ScenarioError(source, "added_events", added, "an array of [[added_events]]")
+        merged["events"] = list(merged.get("events", [])) + added
+    return merged
 
 
 def _apply_country_overrides(raw: dict[str, Any], source: str) -> dict[str, Any]:
