@@ -69,7 +69,7 @@ FREE = [
     Free("money", "finance_spread", 0.0, 0.08),
     Free("money", "reserve_months", 1.0, 12.0),
     Free("money", "hegemon_fiscal_response", 0.0, 0.1),
-    Free("money", "term_premium", 0.0, 0.04),
+    Free("money", "term_premium", 0.0, 0.03),
 ]
 #: weight of the catch-up term against the US targets
 GROWTH_WEIGHT = 4.0
