@@ -139,10 +139,12 @@ class TradeModel(mesa.Model):
         for name, val in p.income_elasticities.items():
             self.elasticities[self.goods.index(name)] = val
         self.prices = np.ones(g)
-        #: growth outside the ladder: multiplies all output, (1 + productivity_growth)^t
-        self.efficiency = 1.0
+        #: growth outside the ladder, per good (G,): (1 + productivity_growth)^t, and for
+        #: agriculture and resources also (1 + primary_growth)^t
+        self.efficiency = np.ones(g)
         self.base_output: np.ndarray | None = None
         self.relative_income = np.ones(n)
+        self.income_reference = 1.0  # the first year's world income per head
         self.last: YearResult | None = None
         mode = sc.output.trade_flows
         self.keep_all_flows = mode == "every_year" or (mode == "auto" and n <= 50)
@@ -390,7 +392,9 @@ class TradeModel(mesa.Model):
     def _grow(self) -> None:
         """Into next year: populations grow at their rates, output per worker at the trend."""
         self.state.population *= 1.0 + self.state.population_growth
-        self.efficiency *= 1.0 + self.scenario.parameters.productivity_growth
+        p = self.scenario.parameters
+        self.efficiency *= 1.0 + p.productivity_growth
+        self.efficiency[: production.FIRST_RUNG] *= 1.0 + p.primary_growth
 
     def _technology(self) -> None:
         """Step 3: technology (see technology_step)."""
@@ -402,7 +406,7 @@ class TradeModel(mesa.Model):
         output = production.produce(
             s.productivity, workers, s.land, s.deposits, p.land_elasticity, p.deposit_elasticity
         )
-        output *= self.efficiency
+        output *= self.efficiency[None, :]
         s.output = output
         if self.base_output is None:
             self.base_output = output.sum(axis=0)
@@ -482,8 +486,8 @@ class TradeModel(mesa.Model):
         s, p = self.state, self.scenario.parameters
         if self.last is None:  # the first year: demand follows incomes at starting prices
             gdp = self.gdp_at_last_prices(output)
-            mean_pc = gdp.sum() / s.population.sum()
-            self.relative_income = np.maximum(gdp / s.population / mean_pc, 1e-6)
+            self.income_reference = gdp.sum() / s.population.sum()
+            self.relative_income = np.maximum(gdp / s.population / self.income_reference, 1e-6)
         kernel = self.kernel(output > 0)
         allowed = kernel.buyer_reach()
         budget = demand.budget_shares(
@@ -552,7 +556,13 @@ class TradeModel(mesa.Model):
             )
         if not s.income_start.any():
             s.income_start = s.gdp_per_capita.copy()
-        mean_pc = s.gdp.sum() / s.population.sum()
+        # Engel curves: income per head against today's world mean, or (with
+        # ``engel_income = "absolute"``) against the first year's, so that a world
+        # growing richer spends a smaller share on food
+        if p.engel_income == "relative":
+            mean_pc = s.gdp.sum() / s.population.sum()
+        else:
+            mean_pc = self.income_reference
         self.relative_income = np.maximum(s.gdp_per_capita / mean_pc, 1e-6)
         if self.keep_all_flows:
             self._flows.append((self.year, self._flow_arrays()))

@@ -66,13 +66,13 @@ def pay_per_worker(
     deposit_elasticity: float,
     resource_input_share: float,
     floor: float,
-    efficiency: float = 1.0,
+    efficiency: float | np.ndarray = 1.0,
 ) -> np.ndarray:
     """Value added per worker in each sector (N, G), what labour compares when it moves.
 
     Evaluated at a share of at least ``floor`` so that an empty sector with land or
     deposits still shows the (high) pay a first worker would earn there. ``efficiency``
-    is the growth outside the ladder that multiplies all output (1 at the start).
+    is the growth outside the ladder that multiplies output, per good (1 at the start).
     """
     s = np.maximum(shares, max(floor, 1e-6))
     workers = labour_input(population, s)
