@@ -17,3 +17,13 @@ def test_every_shipped_scenario_steps():
         model.step()
         model.step()
         assert len(model.country_frame()) == 2 * model.state.n
+
+
+def test_finished_models_are_released():
+    """No run stays in memory once dropped (Mesa 3.3 kept every model: mesa#3179)."""
+    import gc
+
+    for seed in range(3):
+        TradeModel(rng=seed).run(2)
+    gc.collect()
+    assert not [o for o in gc.get_objects() if isinstance(o, TradeModel)]

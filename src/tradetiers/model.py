@@ -150,6 +150,7 @@ class TradeModel(mesa.Model):
         self.keep_all_flows = mode == "every_year" or (mode == "auto" and n <= 50)
         self._flows: list[tuple[int, tuple[np.ndarray, ...]]] = []
         Country.create_agents(self, n, index=list(range(n)))
+        _release_agent_ids(self)
         self.countries: list[Country] = sorted(self.agents, key=lambda a: a.index)
         self.recorder = CountryRecorder(self)
         self.hegemon_row: int | None = self._find_hegemon()
@@ -644,6 +645,19 @@ class TradeModel(mesa.Model):
     def event_frame(self) -> pd.DataFrame:
         """The log of notable events (tier changes, scheduled events, stalls)."""
         return pd.DataFrame(self.event_log, columns=["year", "kind", "country", "message"])
+
+
+def _release_agent_ids(model: mesa.Model) -> None:
+    """Drop the model from Mesa 3.3's class-level counter of agent ids.
+
+    ``mesa.Agent._ids`` is a class attribute keyed by model (mesa issue #3179, fixed in
+    later Mesa by counting ids on the model), so every model ever built stays in memory:
+    about 6 MB per run of the historical world, 11 GB per worker over a calibration.
+    The countries are all created in ``__init__``, so the counter is not needed after.
+    """
+    ids = getattr(mesa.Agent, "_ids", None)
+    if isinstance(ids, dict):
+        ids.pop(model, None)
 
 
 def _tech_params(scenario: Scenario) -> technology.TechParams:
