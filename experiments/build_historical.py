@@ -50,6 +50,9 @@ OUT = ROOT / "configs" / "historical.toml"
 
 #: years the fitting runs let the world settle from each guess
 SETTLE_YEARS = 30
+#: the run's year that must match the 2001 data: its second (the first is a spin-up
+#: year with no last year to plan current accounts from)
+FIRST_DATA_YEAR = 2
 #: damping of each multiplicative correction (1 = the full ratio)
 STEP = 0.6
 #: governments fund about a third of R&D (ESTIMATE: OECD MSTI, from memory); firms' part
@@ -224,8 +227,8 @@ def fit(raw: dict, countries: list[dict], iterations: int = 200, tol: float = 0.
     """Fit productivity levels and world budget shares to the 2001 data.
 
     Each round runs the world to rest, starts a new world from the labour shares it
-    settled at (as the scenario will), and compares that world's first year with the
-    data (2001). It corrects, by a damped ratio: each country's
+    settled at (as the scenario will), and compares that world's second year (2001, after
+    the spin-up year 2000) with the data. It corrects, by a damped ratio: each country's
     productivity in agriculture, resources and the ladder (its shares of GDP), all its
     productivity together (its income relative to the world's), and the world's base
     budget shares of food and raw materials (with price-inelastic demand a sector's
@@ -244,7 +247,7 @@ def fit(raw: dict, countries: list[dict], iterations: int = 200, tol: float = 0.
         rounds += 1
         model = settle(raw, countries)
         _keep_labour_shares(model, countries)
-        got = measured(settle(raw, countries, years=1)).loc[target.index]
+        got = measured(settle(raw, countries, years=FIRST_DATA_YEAR)).loc[target.index]
         ratio = target[columns] / got[columns].clip(lower=1e-9)
         fitted = target[columns] > 0
         error = float((ratio - 1).abs().where(fitted, 0.0).max().max())
@@ -272,9 +275,24 @@ def fit(raw: dict, countries: list[dict], iterations: int = 200, tol: float = 0.
         c["services_share"] = round(c["services_share"], 5)
     _keep_labour_shares(model, countries)
     _set_level(raw, countries, float(target["gdp"].sum()))
+    _set_debts(raw, countries)
     report = pd.concat({"data": target[columns], "model": got[columns]}, axis=1)
     budget = {g: round(v, 5) for g, v in budget.items()}
     return Fit(countries, report, rounds, budget)
+
+
+def _set_debts(raw: dict, countries: list[dict]) -> None:
+    """Starting debt (2000, the spin-up year) so that 2001's debt/GDP is the data's.
+
+    The data give debt/GDP in 2001; the spin-up year's GDP differs from 2001's, so the
+    ratio the scenario starts from is the data's times GDP growth over that first year.
+    """
+    model = settle(raw, countries, years=FIRST_DATA_YEAR)
+    gdp = model.country_frame().pivot_table(index="country", columns="year", values="gdp")
+    first, data_year = gdp.columns.min(), gdp.columns.max()
+    for c in countries:
+        growth = float(gdp.loc[c["code"], data_year] / gdp.loc[c["code"], first])
+        c["debt_to_gdp"] = round(float(c["_row"].debt_to_gdp_2001) * growth, 4)
 
 
 def _keep_labour_shares(model: TradeModel, countries: list[dict]) -> None:
@@ -289,12 +307,12 @@ def _keep_labour_shares(model: TradeModel, countries: list[dict]) -> None:
 
 
 def _set_level(raw: dict, countries: list[dict], world_gdp: float) -> None:
-    """Scale all productivity by one factor so that the first year's world GDP is the data's.
+    """Scale all productivity by one factor so that 2001's world GDP is the data's.
 
     The numeraire values the first year's world output at base prices, so GDP scales
     with productivity one for one.
     """
-    first = settle(raw, countries, years=1)
+    first = settle(raw, countries, years=FIRST_DATA_YEAR)
     factor = world_gdp / float(first.state.gdp.sum())
     for c in countries:
         c["productivity"] = {g: v * factor for g, v in c["productivity"].items()}
@@ -321,6 +339,8 @@ def country_toml(c: dict) -> str:
         f"# {r.note}",
         f"lat = {c['lat']}",
         f"lon = {c['lon']}",
+        f"# FITTED: {r.debt_to_gdp_2001} of GDP in 2001 (the estimate above) times GDP growth "
+        "over the spin-up year 2000",
         f"debt_to_gdp = {c['debt_to_gdp']}",
         f"reserves_to_gdp = {c['reserves_to_gdp']}  # {r.reserves_2001_usd_bn} bn US$ "
         "over GDP at PPP",
