@@ -271,6 +271,8 @@ def _credibility(model: TradeModel) -> None:
         mw.share_start,
     )
     mw.credibility += mc.credibility_smoothing * (float(target) - mw.credibility)
+    if mc.reserve_transition:  # counts this year as a year of run if one was in force in it
+        _transition(model, h, weight)
     if mw.run_left > 0:
         mw.run_left -= 1
         if mw.run_left == 0:
@@ -282,8 +284,6 @@ def _credibility(model: TradeModel) -> None:
             start_run(model, mc.run_years, "credibility below the threshold")
     else:
         mw.years_below = 0
-    if mc.reserve_transition:
-        _transition(model, h, weight)
 
 
 def _credibility_of(
