@@ -3,13 +3,15 @@
 Starts ``tradetiers ui SCENARIO`` offline on a free port, presses Step repeatedly and
 waits until the year display has changed and every chart of the page has been redrawn by
 the browser. Prints the figures for the World and Money pages of the teaching world
-(target under 300 ms) and the World page of the blockade world, twice: as seen in the
+(target under 300 ms), the World page of the blockade world and the World and Money
+pages of the historical world (thirty economies), twice: as seen in the
 page (from the browser's click event to the frame after the last chart was redrawn) and
 as Playwright waits for it (which adds its own click checks and round trips, ~50-90 ms
 here). Also times the same click without a browser (``solara.render``), i.e. the
 server side.
 
     python benchmarks/bench_ui_latency.py [--steps 20] [--pages world,money]
+        [--no-blockade] [--no-historical]
 """
 
 from __future__ import annotations
@@ -118,10 +120,13 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--pages", default="world,money", help="pages of the teaching world")
     parser.add_argument("--no-blockade", action="store_true", help="skip the blockade world")
+    parser.add_argument("--no-historical", action="store_true", help="skip the historical world")
     args = parser.parse_args()
     runs = [("teaching", name, ", target < 300 ms") for name in args.pages.split(",")]
     if not args.no_blockade:
         runs.append(("blockade", "world", ""))
+    if not args.no_historical:
+        runs += [("historical", name, ", thirty economies") for name in args.pages.split(",")]
     for scenario, name, note in runs:
         print(f"{scenario} world, {name.title()} page{note}", flush=True)
         report(

@@ -5,20 +5,11 @@ import pytest
 
 from tradetiers import Scenario, TradeModel
 from tradetiers.cli import main
-from tradetiers.config import shipped_configs_dir
+from tradetiers.config import InfoText, shipped_configs_dir
 from tradetiers.identities import identity_errors, state_problems
 
 SHIPPED = sorted(shipped_configs_dir().glob("*.toml"))
-INFO_FIELDS = (
-    "what_is_it",
-    "how_it_works",
-    "how_to_use_it",
-    "things_to_notice",
-    "things_to_try",
-    "extending_the_model",
-    "related_models",
-    "credits",
-)
+INFO_FIELDS = list(InfoText.model_fields)  # the NetLogo Info tab, in its order
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.stem)

@@ -26,7 +26,7 @@ import pandas as pd
 import pytest
 
 from tradetiers import Scenario, TradeModel
-from tradetiers.config import shipped_configs_dir
+from tradetiers.config import InfoText, shipped_configs_dir
 from tradetiers.identities import identity_errors, state_problems
 
 SEEDS = range(20)
@@ -46,16 +46,7 @@ FIRST, END = 2025, 2050
 KEPT = ["USA", "CHN", "JPN", "KOR", "TWN", "REU"]
 #: the coalition of controls_tightened.toml
 CONTROLLERS = ["USA", "JPN", "KOR", "TWN", "REU"]
-INFO_FIELDS = [
-    "what_is_it",
-    "how_it_works",
-    "how_to_use_it",
-    "things_to_notice",
-    "things_to_try",
-    "extending_the_model",
-    "related_models",
-    "credits",
-]
+INFO_FIELDS = list(InfoText.model_fields)  # the NetLogo Info tab, in its order
 
 
 def raw(name: str) -> dict[str, Any]:
