@@ -151,15 +151,17 @@ def test_teacher_presents_lesson_4_to_a_class(browser, server):
     teacher.click(".tt-lesson-play")
     teacher.wait_for_function(
         "() => { const e = document.querySelector('.tt-lesson-year');"
-        " return e && parseInt(e.innerText.match(/(\\d+)/)[1]) >= 2010; }"
+        " return e && parseInt(e.innerText.match(/(\\d+)/)[1]) >= 1800; }"
     )
     teacher.click(".tt-lesson-play")  # pause: frozen
+    # once the button says Play again, every year drawn before the pause has arrived
+    teacher.wait_for_selector(".tt-lesson-play:has-text('Play')")
     frozen = teacher.inner_text(".tt-lesson-year")
     teacher.wait_for_timeout(600)
     assert teacher.inner_text(".tt-lesson-year") == frozen
     shot(teacher, "04-observe-frozen")
     teacher.click(".tt-lesson-jump")
-    teacher.wait_for_selector(".tt-lesson-year:has-text('2079')")
+    teacher.wait_for_selector(".tt-lesson-year:has-text('1900')")  # Britain 1770-1900
 
     # reveal: the run's answer against the class's predictions, with the run drawn
     next_step(teacher, "What happened")
@@ -194,10 +196,10 @@ def test_teacher_presents_lesson_4_to_a_class(browser, server):
     teacher.wait_for_selector("text=Three channels carry technology")
     shot(teacher, "08-explain")
     next_step(teacher, "Things to try")
-    teacher.click(".tt-try-coalition")
+    teacher.click(".tt-try-embargo")  # the chip-style blockade
     teacher.wait_for_selector(".tt-try-result .tt-run-answer")
     teacher.wait_for_selector(".tt-try-result .tt-lesson-chart svg.marks")
-    shot(teacher, "09-try-coalition")
+    shot(teacher, "09-try-embargo")
     next_step(teacher, "Discuss")
     teacher.wait_for_selector("text=What the model leaves out")
     teacher.wait_for_selector("text=What is contested")

@@ -22,7 +22,13 @@ from tradetiers.lessons.measures import (
     catch_up_delay,
     climb_order,
 )
-from tradetiers.lessons.runs import compute, reveal_text, scenario_for, view_frame
+from tradetiers.lessons.runs import (
+    compute,
+    country_name,
+    reveal_text,
+    scenario_for,
+    view_frame,
+)
 from tradetiers.lessons.schema import Condition, required_sections
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -83,9 +89,9 @@ def edit(path: Path, old: str, new: str) -> None:
         ),
         (
             "lesson.toml",
-            'country = "FAB"',
+            'country = "USA"',
             'country = "XXX"',
-            "reveal.args.country = 'XXX': one of AGR,",
+            "reveal.args.country = 'XXX': one of DEU,",
         ),
         (
             "lesson.toml",
@@ -189,6 +195,39 @@ def test_catch_up_delay_is_read_from_the_runs():
     assert math.isinf(never["delay"]) and never["reached"] == 0.0
 
 
+def test_catch_up_delay_relative_to_a_moving_frontier():
+    """With ``relative`` the level is a share of each year's frontier (mastery)."""
+    run, base = fake_run({"USA": [3, 5, 7, 8, 9]}), fake_run({"USA": [3, 5, 7, 8, 9]})
+    run.countries["relcap_semiconductors"] = [0.3, 0.5, 0.6, 0.7, 0.8]  # a frontier that moves
+    base.countries["relcap_semiconductors"] = [0.3, 0.5, 0.8, 0.9, 0.9]
+    rel = CatchUpDelayArgs(country="USA", rung="semiconductors", level=0.8, relative=True)
+    v = catch_up_delay(run, base, rel)
+    assert (v["year_run"], v["year_base"], v["delay"]) == (2004, 2002, 2)
+    absolute = catch_up_delay(run, base, CatchUpDelayArgs(country="USA", rung="semiconductors"))
+    assert absolute["delay"] == 0  # the same capability, the same year
+
+
+def test_climb_order_in_absolute_terms():
+    """With a ``level`` a rung counts when the country reaches that share of the rung's
+    first-year frontier, whatever the frontier does later."""
+    rungs = ("textiles", "machinery", "cars_appliances", "semiconductors", "ai")
+    caps = {"textiles": [1, 9, 9, 9], "machinery": [0, 1, 8, 9], "cars_appliances": [0, 0, 0, 9]}
+    years = [2000, 2001, 2002, 2003]
+    rows = [
+        {"year": y, "country": "CHN"}
+        | {f"capability_{r}": caps.get(r, [0] * 4)[k] for r in rungs}
+        | {f"mastered_{r}": np.nan for r in rungs}
+        for k, y in enumerate(years)
+    ]
+    world = pd.DataFrame({"year": years} | {f"frontier_{r}": 10.0 for r in rungs})
+    empty = pd.DataFrame()
+    run = Run(world, pd.DataFrame(rows), empty, empty, "fake", 0, rungs, 2000)
+    v = climb_order(run, None, ClimbOrderArgs(country="CHN", level=0.8))
+    assert v["new_rungs"] == 3 and v["in_order"] == 1.0 and v["top_rung"] == 3
+    assert (v["first_year"], v["last_year"], v["years_per_rung"]) == (2001, 2003, 1.0)
+    assert climb_order(run, None, ClimbOrderArgs(country="CHN"))["new_rungs"] == 0  # mastery
+
+
 def test_climb_order_detects_skipping_a_rung():
     nan = np.nan
     ordered = fake_run({"MAN": [1, 1]}, {"MAN": [2000, 2010, 2020, nan, nan]})
@@ -222,14 +261,31 @@ def test_class_sessions_are_bounded_and_tallied():
 
 def test_view_and_reveal_come_from_the_run():
     lesson = find(4)
+    assert lesson.scenario.hegemon == "GBR" and lesson.scenario.start_year == 1770
     result = compute(lesson)
     assert result.answer == "delay" and result.values["delay"] >= 1
     data = view_frame(lesson, result, "zh")
     assert set(data["run"]) == {"run", "baseline"}
-    assert any("法布里卡" in s for s in data["series"])
-    fab = result.run.countries.query("country == 'FAB'")["capability_semiconductors"].to_numpy()
-    shown = data[(data["run"] == "run") & (data["group"] == "法布里卡")]["value"].to_numpy()
-    np.testing.assert_allclose(shown, fab)
+    assert {"美国", "法国", "印度"} <= set(data["group"])  # Britain's world, in Chinese
+    usa = result.run.countries.query("country == 'USA'")["relcap_textiles"].to_numpy()
+    shown = data[(data["run"] == "run") & (data["group"] == "美国")]["value"].to_numpy()
+    np.testing.assert_allclose(shown, 100 * usa)  # per cent of the frontier
+    # the comparison run drops the ban and nothing else
+    kinds = [e.kind for e in scenario_for(lesson, None, baseline=True).events]
+    assert "export_control" not in kinds
+    assert len(kinds) == len(lesson.scenario.events) - 1
+    # the same code names different countries in different worlds
+    assert country_name("IND", "India", "zh") == "印度"
+    assert country_name("IND", "Industria", "zh") == "工业尼亚"
+    assert country_name("XYZ", "Nowhere", "zh") == "Nowhere" == country_name("IND", "Nowhere", "en")
+
+
+def test_a_baseline_drops_events_by_kind_and_refuses_an_unknown_kind(tmp_path):
+    folder = copy_lesson(tmp_path)
+    edit(folder / "lesson.toml", '["export_control"]', '["export_controls"]')
+    with pytest.raises(ValueError) as info:
+        Lesson(folder)
+    assert "reveal.baseline.drop_events = 'export_controls': an event kind:" in str(info.value)
 
 
 def test_handout_in_the_requested_language(tmp_path):

@@ -224,12 +224,15 @@ class CatchUpDelayArgs(_Args):
     country: CODE
     rung: Annotated[str, Field(pattern=RUNG_PATTERN)]
     level: Annotated[float, Field(gt=0, le=10)] = 0.8
+    #: False: ``level`` × the rung's first frontier (absolute); True: ``level`` × each
+    #: year's frontier (``relcap_RUNG``; 0.8 is mastery: catching up with the leader)
+    relative: bool = False
     controller: CODE | None = None
-    rents_years: Annotated[int, Field(ge=1, le=50)] = 10
+    rents_years: Annotated[int, Field(ge=1, le=200)] = 10
 
 
-def _first_year_at(run: Run, code: str, rung: str, level: float) -> float:
-    cap = run.country(code, f"capability_{rung}")
+def _first_year_at(run: Run, code: str, column: str, level: float) -> float:
+    cap = run.country(code, column)
     hit = cap[cap >= level]
     return float(hit.index[0]) if len(hit) else math.inf
 
@@ -237,15 +240,21 @@ def _first_year_at(run: Run, code: str, rung: str, level: float) -> float:
 def catch_up_delay(run: Run, base: Run | None, a: CatchUpDelayArgs) -> dict[str, float]:
     """Years later the country reaches ``level`` × the rung's first frontier than in the baseline.
 
-    Absolute capability, so a controller that keeps raising its own frontier does not
-    make the delay look longer. ``delay`` is infinite when the run never gets there;
-    ``reached`` is 1 or 0. With a controller: its rents on the rung over the first
-    ``rents_years`` years, in per cent of the baseline's (``rents_kept``).
+    Absolute capability by default, so a controller that keeps raising its own frontier
+    does not make the delay look longer. With ``relative`` the level is a share of each
+    year's frontier instead (0.8: the year the country masters the rung, catching up
+    with a leader who keeps moving). ``delay`` is infinite when the run never gets
+    there; ``reached`` is 1 or 0. With a controller: its rents on the rung over the
+    first ``rents_years`` years, in per cent of the baseline's (``rents_kept``).
     """
     assert base is not None
-    level = a.level * float(run.world[f"frontier_{a.rung}"].iloc[0])
-    y_run = _first_year_at(run, a.country, a.rung, level)
-    y_base = _first_year_at(base, a.country, a.rung, level)
+    if a.relative:
+        column, level = f"relcap_{a.rung}", a.level
+    else:
+        column = f"capability_{a.rung}"
+        level = a.level * float(run.world[f"frontier_{a.rung}"].iloc[0])
+    y_run = _first_year_at(run, a.country, column, level)
+    y_base = _first_year_at(base, a.country, column, level)
     if math.isinf(y_run):
         delay = math.inf
     elif math.isinf(y_base):
@@ -276,16 +285,31 @@ class ClimbOrderArgs(_Args):
     """The order in which a country masters the rungs of the ladder."""
 
     country: CODE
+    #: None: the years the country mastered each rung (``mastery_share`` of each year's
+    #: frontier); a number: the years it first reached ``level`` × the rung's first-year
+    #: frontier (absolute, so a frontier moving faster on one rung does not reorder them)
+    level: Annotated[float, Field(gt=0, le=10)] | None = None
+
+
+def _reached_years(run: Run, a: ClimbOrderArgs) -> list[float]:
+    if a.level is None:
+        last = run.countries[run.countries["country"] == a.country].iloc[-1]
+        return [float(last[f"mastered_{r}"]) for r in run.rungs]
+    first = run.world.iloc[0]
+    return [
+        _first_year_at(run, a.country, f"capability_{r}", a.level * float(first[f"frontier_{r}"]))
+        for r in run.rungs
+    ]
 
 
 def climb_order(run: Run, base: Run | None, a: ClimbOrderArgs) -> dict[str, float]:
     """Rungs mastered after the first year, whether lower rungs came first, the pace.
 
     ``in_order`` is 1 when every rung the country mastered during the run was mastered
-    no earlier than the rung below it (the pyramid), 0 when it skipped ahead.
+    no earlier than the rung below it (the pyramid), 0 when it skipped ahead. With a
+    ``level``, "mastered" is "first reached ``level`` × the rung's first-year frontier".
     """
-    last = run.countries[run.countries["country"] == a.country].iloc[-1]
-    years = [float(last[f"mastered_{r}"]) for r in run.rungs]
+    years = _reached_years(run, a)
     during = [y for y in years if np.isfinite(y) and y > run.start_year]
     in_order = 1.0
     for k in range(1, len(years)):

@@ -29,22 +29,48 @@ _cache: OrderedDict[tuple, Result] = OrderedDict()
 _lock = threading.Lock()
 _building: dict[tuple, threading.Lock] = {}
 
-#: the teaching world's countries in Chinese (other worlds keep their own names)
+#: country names in Chinese, by their English name (the same code can name different
+#: countries in different worlds: IND is Industria in the teaching world, India in
+#: Britain's); a name not here is shown as it is
 NAMES_ZH = {
-    "HEG": "霸权尼亚",
-    "MAN": "制造尼亚",
-    "FAB": "法布里卡",
-    "IND": "工业尼亚",
-    "PET": "石油尼亚",
-    "MIN": "矿产尼亚",
-    "AGR": "农业尼亚",
-    "CAM": "田园尼亚",
+    # the teaching world
+    "Hegemonia": "霸权尼亚",
+    "Manufactura": "制造尼亚",
+    "Fabrica": "法布里卡",
+    "Industria": "工业尼亚",
+    "Petrolia": "石油尼亚",
+    "Mineralia": "矿产尼亚",
+    "Agraria": "农业尼亚",
+    "Campania": "田园尼亚",
+    # britain_1770
+    "Britain": "英国",
+    "United States": "美国",
+    "France": "法国",
+    "German lands": "德意志诸邦",
+    "Low Countries": "低地国家",
+    "India": "印度",
+    "Russia": "俄国",
+    "Plantation Americas": "美洲种植园经济体",
+    # flying_geese
+    "Western Europe": "西欧",
+    "Japan": "日本",
+    "South Korea": "韩国",
+    "Taiwan": "中国台湾",
+    "Hong Kong and Singapore": "中国香港和新加坡",
+    "ASEAN-4": "东盟四国",
+    "China": "中国",
+    "Middle East oil exporters": "中东石油出口国",
+    "Australia": "澳大利亚",
+    # historical (the countries the lessons show)
+    "Germany": "德国",
+    "Korea, Rep.": "韩国",
+    "United Kingdom": "英国",
 }
 
 
 def country_name(code: str, name: str, lang: str) -> str:
-    """A country's name in a language (the teaching world's have Chinese names)."""
-    return NAMES_ZH.get(code, name) if lang == "zh" else name
+    """A country's name in a language (the lessons' worlds have Chinese names)."""
+    return NAMES_ZH.get(name, name) if lang == "zh" else name
 
 
 def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
@@ -85,8 +111,19 @@ def _set_path(data: dict[str, Any], path: str, value: Any) -> None:
 
 def _apply(raw: dict[str, Any], change: Change, source: str, field: str) -> dict[str, Any]:
     data = copy.deepcopy(raw)
-    if change.drop_events:
+    if change.drop_events is True:
         data["events"] = []
+    elif change.drop_events:
+        from tradetiers.events import EVENT_KINDS
+
+        for kind in change.drop_events:
+            if kind not in EVENT_KINDS:
+                raise ScenarioError(
+                    source, f"{field}.drop_events", kind, f"an event kind: {', '.join(EVENT_KINDS)}"
+                )
+        data["events"] = [
+            e for e in data.get("events", []) if e.get("kind") not in change.drop_events
+        ]
     data["events"] = list(data.get("events", [])) + [dict(e) for e in change.events]
     items = [*((p, None) for p in change.unset), *change.set.items()]
     for path, value in items:

@@ -80,7 +80,8 @@ class Change(_Strict):
     set: dict[str, Any] = Field(default_factory=dict)
     unset: list[str] = Field(default_factory=list)  # back to the default (TOML has no null)
     events: list[dict[str, Any]] = Field(default_factory=list)
-    drop_events: bool = False
+    #: true: drop every event of the scenario; a list of kinds: drop the events of those kinds
+    drop_events: bool | list[str] = False
 
 
 class Reveal(_Strict):

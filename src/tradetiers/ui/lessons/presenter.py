@@ -69,6 +69,8 @@ TEACHER_CSS = """
 .tt-lesson .tt-answer { border-left: 4px solid #6a1b9a; padding: 4px 10px; }
 .tt-lesson .tt-choice-row { margin: 4px 0; }
 .tt-teacher .tt-join-link { color: #ffeb3b; }
+.tt-teacher .tt-try-row { background: transparent !important; color: #fff; }
+.tt-teacher .tt-try-row .v-btn--outlined { color: #fff !important; }
 """
 
 
@@ -223,6 +225,8 @@ def Observe(lesson: Lesson, result: Result | None, lang: str, large: bool) -> No
     async def play() -> None:
         while playing.value and cursor.value < freeze.value:
             await asyncio.sleep(0.12)
+            if not playing.value:  # paused while asleep: the year stays where it is
+                break
             cursor.set(min(cursor.value + 2, freeze.value))
         playing.set(False)
 
@@ -258,18 +262,21 @@ def Observe(lesson: Lesson, result: Result | None, lang: str, large: bool) -> No
 def Tries(lesson: Lesson, lang: str, large: bool) -> None:
     """Things to try: each reruns the lesson with a lever change and shows its answer."""
     chosen = solara.use_reactive(None)
-    for t in lesson.spec.tries:
-        with solara.Row(style={"align-items": "center"}):
-            solara.Button(
-                tr("lesson_try_button", lang),
-                on_click=lambda tid=t.id: chosen.set(tid),
-                outlined=chosen.value != t.id,
-                color="primary" if chosen.value == t.id else None,
-                classes=[f"tt-try-{t.id}"],
-            )
-            Md(lesson.text(f"try.{t.id}", lang))
-    if chosen.value is not None:
-        TryResult(lesson, chosen.value, lang, large)
+    # one root element: several would be wrapped in a Column, a white sheet that hides
+    # the teacher mode's white text
+    with solara.Div(classes=["tt-tries"]):
+        for t in lesson.spec.tries:
+            with solara.Row(style={"align-items": "center"}, classes=["tt-try-row"]):
+                solara.Button(
+                    tr("lesson_try_button", lang),
+                    on_click=lambda tid=t.id: chosen.set(tid),
+                    outlined=chosen.value != t.id,
+                    color="primary" if chosen.value == t.id else None,
+                    classes=[f"tt-try-{t.id}"],
+                )
+                Md(lesson.text(f"try.{t.id}", lang))
+        if chosen.value is not None:
+            TryResult(lesson, chosen.value, lang, large)
 
 
 @solara.component
