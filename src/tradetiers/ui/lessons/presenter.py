@@ -380,8 +380,14 @@ def Presenter(
             Tries(lesson, lang, large)
         elif name == "discuss":
             solara.HTML(tag="h3", unsafe_innerHTML=tr("lesson_step_discuss", lang))
-            for k in range(1, lesson.spec.discussion + 1):
-                Md(f"{k}. " + lesson.text(f"discussion.{k}", lang))
+            # one list, so that Markdown numbers the questions 1, 2, 3 (a list per
+            # question would restart at 1 each time)
+            Md(
+                "\n".join(
+                    f"{k}. " + lesson.text(f"discussion.{k}", lang).replace("\n", " ")
+                    for k in range(1, lesson.spec.discussion + 1)
+                )
+            )
             solara.HTML(tag="h3", unsafe_innerHTML=tr("lesson_leaves_out", lang))
             Md(lesson.text("leaves_out", lang))
             solara.HTML(tag="h3", unsafe_innerHTML=tr("lesson_contested", lang))
