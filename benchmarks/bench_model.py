@@ -4,7 +4,8 @@ Run: ``python benchmarks/bench_model.py [--quick] [--configs core,technology,def
 Each world runs in its own process per configuration, so that its peak memory (max
 RSS) is its own. Prints figures, asserts nothing.
 
-Worlds: the teaching world (N = 8), a dense synthetic world (N = 200) and a sparse
+Worlds: the teaching world (N = 8), a dense synthetic world (N = 200), the historical
+world run on to 2050 (the baseline, N = 30, with home services and growth) and a sparse
 synthetic world (N = 5,000, k = 10). Configurations: ``core`` (technology and money
 off: the world of the core issue), ``technology`` (technology on, money off) and
 ``default`` (the scenario as shipped). The ratios to ``core`` are printed per world,
@@ -32,6 +33,7 @@ WORLDS = {
         "years": 100,
         "repeats": 3,
     },
+    "historical (N=30), to 2050": {"scenario": "baseline", "years": 51, "repeats": 5},
     "sparse N=5000, k=10": {
         "scenario": {
             "name": "bench5000",
@@ -152,7 +154,7 @@ def main() -> None:
         "step/alloc",
         "peak MB",
     )
-    widths = (22, 11, 6, 8, 8, 8, 9, 9, 8, 11, 11, 9)
+    widths = (28, 11, 6, 8, 8, 8, 9, 9, 8, 11, 11, 9)
     print(
         "".join(
             h.rjust(w) if i > 1 else h.ljust(w)
@@ -191,7 +193,7 @@ def main() -> None:
             )
         if "core" in cpu:
             ratios = ", ".join(f"{c} {cpu[c] / cpu['core']:.2f}" for c in cpu if c != "core")
-            print(f"{'':22}{'cpu / core':11}{ratios}")
+            print(f"{'':28}{'cpu / core':11}{ratios}")
     print(
         "run s: median whole run, building the world included, over repeated runs (9, 3, 1);\n"
         "best s: the fastest run; cpu s: the median run's process CPU time; ms/year: median\n"
