@@ -351,3 +351,40 @@ def test_error_has_no_traceback_in_a_real_process(base, tmp_path):
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert "validation.targets[1].set = 'data'" in proc.stderr
     assert not out.exists()
+
+
+def test_a_bound_passes_on_its_side_only():
+    """``bound = "below"``: a figure given as "under 10%" (the seed essay's 2024 share)."""
+    common = {"indicator": "x", "column": "c", "year": 2001, "set": "seed", "source": "t"}
+    below = Target(**common, value=10.0, bound="below")
+    assert below.passes(9.9) and not below.passes(10.1)
+    assert "upper bound" in below.tolerance_text()
+    slack = Target(**common, value=10.0, bound="below", tolerance=0.5)
+    assert slack.passes(10.4) and not slack.passes(10.6)
+    above = Target(**common, value=10.0, bound="above")
+    assert above.passes(10.1) and not above.passes(9.9)
+    with pytest.raises(ScenarioError):  # a near target still needs a tolerance
+        Scenario.from_dict(
+            {
+                **Scenario.load("teaching").model_dump(),
+                "validation": {"targets": [{**common, "column": "world_gdp", "value": 1.0}]},
+            }
+        )
+
+
+def test_convert_via_uses_that_countrys_gdp(base):
+    """A money figure converted through another country's GDP (China's chips via the US)."""
+    fields = {**DEBT, "country": "MAN", "convert_via": "HEG", "indicator": "man_debt"}
+    text = base["header"] + target(**fields, value=1.0, set="seed", tolerance=100.0)
+    path = write(base["folder"], "via", text)
+    result = validate(path, seeds=SEEDS, workers=0)
+    got = float(result.targets["mean"].iloc[0])
+    expected = []
+    for seed in SEEDS:
+        frame = TradeModel(scenario=Scenario.load(path), rng=seed).run(YEARS).country_frame()
+        year = frame[frame["year"] == 2006].set_index("country")
+        expected.append(year.loc["MAN", "debt"] / year.loc["HEG", "gdp"] * 10.0)
+    assert got == pytest.approx(np.mean(expected), rel=1e-12)
+    bad = base["header"] + target(**{**fields, "convert_via": "XYZ"}, value=1.0, set="seed")
+    with pytest.raises(ScenarioError, match="convert_via"):
+        Scenario.load(write(base["folder"], "via_bad", bad + "tolerance = 1.0\n"))
