@@ -114,36 +114,42 @@ def _progress(name: str, quiet: bool) -> Iterator[Callable[[int, int], None]]:
             bar.stop()
 
 
+def _exit_130_on_interrupt(command: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
+    """Ctrl-C during a command's runs: one line, exit 130, nothing written."""
+
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return command(args)
+        except _Interrupted:
+            print("tradetiers: interrupted; nothing written", file=sys.stderr)
+            return EXIT_INTERRUPTED
+
+    run.__doc__ = command.__doc__
+    return run
+
+
+@_exit_130_on_interrupt
 def validate_command(args: argparse.Namespace) -> int:
     """``tradetiers validate``: 0 when every required target passes, 1 when one fails."""
     from tradetiers.validation.check import validate
-    from tradetiers.validation.output import write_csv, write_png
     from tradetiers.validation.plot import validation_figure
     from tradetiers.validation.table import validation_notes, validation_table
 
-    try:
-        with _progress(f"validate {args.scenario}", args.quiet) as progress:
-            result = validate(args.scenario, args.seeds, args.workers, progress=progress)
-    except KeyboardInterrupt:
-        print("tradetiers: interrupted; nothing written", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    out = args.out or Path("results") / f"validate-{result.scenario}"
-    written = [
-        write_csv(result.targets, out / "validation.csv"),
-        write_png(validation_figure(result), out / "validation.png"),
-    ]
-    console = _console(args.quiet)
-    console.print(validation_table(result))
-    for line in validation_notes(result):
-        console.print(line, highlight=False)
-    console.print("wrote " + ", ".join(str(p) for p in written), highlight=False)
+    with _interruptible(f"validate {args.scenario}", args.quiet) as progress:
+        result = validate(args.scenario, args.seeds, args.workers, progress=progress)
+    _report(
+        args,
+        args.out or Path("results") / f"validate-{result.scenario}",
+        ("validation", result.targets, validation_figure(result)),
+        [validation_table(result), *validation_notes(result)],
+    )
     return 0 if result.passed else EXIT_FAILED
 
 
+@_exit_130_on_interrupt
 def compare_command(args: argparse.Namespace) -> int:
     """``tradetiers compare A B``: tables, plot and CSV of the paired differences."""
     from tradetiers.validation.comparison import compare
-    from tradetiers.validation.output import write_csv, write_png
     from tradetiers.validation.plot import compare_figure
     from tradetiers.validation.table import compare_table
 
@@ -152,26 +158,46 @@ def compare_command(args: argparse.Namespace) -> int:
         columns = [c.strip() for c in args.columns.split(",") if c.strip()]
         if not columns:
             raise ScenarioError("--columns", "columns", args.columns, "a comma-separated list")
-    try:
-        with _progress(f"compare {args.a} vs {args.b}", args.quiet) as progress:
-            result = compare(
-                args.a,
-                args.b,
-                seeds=args.seeds,
-                years=args.years,
-                workers=args.workers,
-                columns=columns,
-                progress=progress,
-            )
-    except KeyboardInterrupt:
-        print("tradetiers: interrupted; nothing written", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    out = args.out or Path("results") / f"compare-{result.a}-vs-{result.b}"
-    written = [
-        write_csv(result.stats, out / "compare.csv"),
-        write_png(compare_figure(result), out / "compare.png"),
-    ]
-    console = _console(args.quiet)
-    console.print(compare_table(result))
-    console.print("wrote " + ", ".join(str(p) for p in written), highlight=False)
+    with _interruptible(f"compare {args.a} vs {args.b}", args.quiet) as progress:
+        result = compare(
+            args.a,
+            args.b,
+            seeds=args.seeds,
+            years=args.years,
+            workers=args.workers,
+            columns=columns,
+            progress=progress,
+        )
+    _report(
+        args,
+        args.out or Path("results") / f"compare-{result.a}-vs-{result.b}",
+        ("compare", result.stats, compare_figure(result)),
+        [compare_table(result)],
+    )
     return 0
+
+
+class _Interrupted(Exception):
+    """Ctrl-C during the runs: nothing was written."""
+
+
+@contextmanager
+def _interruptible(name: str, quiet: bool) -> Iterator[Any]:
+    """The runs' progress bar; Ctrl-C becomes :class:`_Interrupted` (exit 130)."""
+    try:
+        with _progress(name, quiet) as progress:
+            yield progress
+    except KeyboardInterrupt:
+        raise _Interrupted from None
+
+
+def _report(args: argparse.Namespace, out: Path, files: tuple[str, Any, Any], shown: list) -> None:
+    """Write ``NAME.csv`` and ``NAME.png`` atomically, then print the tables and notes."""
+    from tradetiers.validation.output import write_csv, write_png
+
+    name, frame, figure = files
+    written = [write_csv(frame, out / f"{name}.csv"), write_png(figure, out / f"{name}.png")]
+    console = _console(args.quiet)
+    for item in shown:
+        console.print(item, highlight=False)
+    console.print("wrote " + ", ".join(str(p) for p in written), highlight=False)
