@@ -167,3 +167,17 @@ def test_first_year_demand_follows_incomes():
     agr = m.goods.index("agriculture")
     rich, poor = m.index_of("HEG"), m.index_of("AGR")
     assert budget[poor, agr] > budget[rich, agr]
+
+
+def test_absolute_engel_curves_spend_less_on_food_as_the_world_grows():
+    """With ``engel_income = "absolute"`` a world growing richer spends a smaller share of
+    its income on food; with the default (relative to today's mean) it does not."""
+    shares = {}
+    for mode in ("relative", "absolute"):
+        sc = _teaching(parameters={"productivity_growth": 0.03, "engel_income": mode})
+        m = TradeModel(sc, rng=1)
+        m.step()
+        first = m.last.budget[:, m.goods.index("agriculture")].mean()
+        m.run(25)
+        shares[mode] = m.last.budget[:, m.goods.index("agriculture")].mean() / first
+    assert shares["absolute"] < 0.9 * shares["relative"]
