@@ -181,3 +181,15 @@ def test_absolute_engel_curves_spend_less_on_food_as_the_world_grows():
         m.run(25)
         shares[mode] = m.last.budget[:, m.goods.index("agriculture")].mean() / first
     assert shares["absolute"] < 0.9 * shares["relative"]
+
+
+def test_country_view_counts_services_in_its_manufacturing_share():
+    """The agent's share is the frame's: services count in GDP (the run summary uses it)."""
+    m = TradeModel(_teaching(parameters={"services_share": 0.7}), rng=2).run(3)
+    frame = m.country_frame()
+    last = frame[frame["year"] == frame["year"].max()].set_index("country")
+    for country in m.countries:
+        assert country.manufacturing_share == pytest.approx(
+            last.loc[country.code, "manufacturing_share"], rel=1e-12
+        )
+    assert m.hegemon.manufacturing_share < 0.5

@@ -15,6 +15,7 @@ import mesa
 import numpy as np
 
 from tradetiers.economy.production import FIRST_RUNG
+from tradetiers.metrics import manufacturing_share
 
 if TYPE_CHECKING:
     from tradetiers.config import Scenario
@@ -196,10 +197,9 @@ class Country(mesa.Agent):
 
     @property
     def manufacturing_share(self) -> float:
-        """Manufacturing value added over value added (the finance sector included)."""
-        va = self.model.state.value_added[self.index]
-        total = va.sum() + self.model.state.finance_va[self.index]
-        return float(va[FIRST_RUNG:].sum() / total) if total > 0 else 0.0
+        """Manufacturing's share of value added, finance and services included (the frame's)."""
+        s, i = self.model.state, self.index
+        return float(manufacturing_share(s.value_added[i : i + 1], s.other_va[i : i + 1])[0])
 
     @property
     def debt(self) -> float:
