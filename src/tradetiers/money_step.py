@@ -114,13 +114,10 @@ def plan(model: TradeModel, output: np.ndarray) -> np.ndarray | None:
 
 
 def _start_stocks(model: TradeModel, output: np.ndarray) -> None:
-    """Debt and reserves from the first year's GDP at starting prices."""
-    s, mw = model.state, model.money
-    gdp = model.gdp_at_last_prices(output)
-    debt_share, reserve_share = starting_stock_shares(model.scenario)
-    s.debt = debt_share * gdp
-    s.reserves = reserve_share * gdp
-    mw.started = True
+    """Reserves from the first year's GDP at starting prices (debt: see ``_start_debt``)."""
+    _, reserve_share = starting_stock_shares(model.scenario)
+    model.state.reserves = reserve_share * model.gdp_at_last_prices(output)
+    model.money.started = True
 
 
 def settle(model: TradeModel) -> None:
@@ -141,18 +138,17 @@ def settle(model: TradeModel) -> None:
             "emergency_credit", f"{s.names[i]} is lent {emergency[i]:.3g} to settle", s.codes[i]
         )
     if model.year == model.scenario.start_year:
-        _restate_debt(model)
+        _start_debt(model)
     _budgets(model)
     _credibility(model)
 
 
-def _restate_debt(model: TradeModel) -> None:
-    """Starting debt as the scenario's share of the first year's GDP as it turned out.
+def _start_debt(model: TradeModel) -> None:
+    """Starting debt: the scenario's share of the first year's GDP as it turned out.
 
-    The stocks are set before the first year's markets, from GDP at starting prices;
-    debt is not needed before the budgets, so it is restated on the realised GDP (a
-    scenario's ``debt_to_gdp`` then holds exactly). Reserves are left as they were set:
-    the year's plans were made with them.
+    Reserves are set before the first year's markets, from GDP at starting prices, since
+    the year's plans use them; debt is not needed before the budgets, so it is set on
+    the realised GDP (a scenario's ``debt_to_gdp`` then holds exactly).
     """
     s, mw = model.state, model.money
     debt_share, _ = starting_stock_shares(model.scenario)

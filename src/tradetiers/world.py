@@ -51,9 +51,7 @@ def build_state(scenario: Scenario) -> CountryState:
         is_hegemon=np.array([c.code == scenario.hegemon for c in cs]),
     )
     tech = scenario.technology
-    state.rd_public_share = np.array(
-        [tech.rd_public_share if c.rd_public_share is None else c.rd_public_share for c in cs]
-    )
+    state.rd_public_share = _own_or(cs, "rd_public_share", tech.rd_public_share)
     state.rd_profit_share = np.full(n, tech.rd_profit_share)
     money = scenario.money
     upkeep = np.where(state.is_hegemon, money.hegemon_military_share, money.military_share)
@@ -82,10 +80,8 @@ def starting_stock_shares(scenario: Scenario) -> tuple[np.ndarray, np.ndarray]:
     """Debt and reserves per country as shares of the first year's GDP (given or default)."""
     money = scenario.money
     cs = scenario.countries
-    debt = np.array([money.start_debt if c.debt_to_gdp is None else c.debt_to_gdp for c in cs])
-    reserves = np.array(
-        [money.start_reserves if c.reserves_to_gdp is None else c.reserves_to_gdp for c in cs]
-    )
+    debt = _own_or(cs, "debt_to_gdp", money.start_debt)
+    reserves = _own_or(cs, "reserves_to_gdp", money.start_reserves)
     issuer = np.array([c.code == scenario.hegemon for c in cs])
     return debt, np.where(issuer, 0.0, reserves)
 
